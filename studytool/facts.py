@@ -1,0 +1,301 @@
+"""derive_facts: turn entries into question/answer facts with stable ids.
+
+A fact id is ``<entry id>__<facet key>``; it never depends on wording or position,
+so fixing a typo keeps the Anki note and the quiz history attached to the fact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from studytool.model import Entry, Fact, Item, KnowledgeBase
+from studytool.regions import region_name
+
+FACETS = (
+    "area",
+    "origin",
+    "insertion",
+    "innervation",
+    "actions",
+    "referral",
+    "differentials",
+    "associated",
+    "indications",
+    "symptoms",
+    "perpetuating",
+    "examination",
+    "treatment",
+)
+
+
+def slug(text: str) -> str:
+    """Lowercase, hyphen-separated ASCII slug of a text."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def tag_word(text: str) -> str:
+    """A tag component: words joined by underscores, no spaces, no '::'."""
+    return "_".join(w.capitalize() if w.islower() else w for w in re.split(r"[\s:]+", text.strip()) if w)
+
+
+def _join_items(items: Sequence[str]) -> str:
+    return "; ".join(items)
+
+
+class _Builder:
+    """Collects the facts of one entry in curriculum order."""
+
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
+        self.facts: list[Fact] = []
+
+    def add(
+        self,
+        key: str,
+        facet: str,
+        question: str,
+        answer: str,
+        *,
+        items: Sequence[str] = (),
+        aliases: Sequence[str] = (),
+        extra: str = "",
+        reverse: bool = False,
+    ) -> None:
+        e = self.entry
+        tags = [f"TP::Muscle::{tag_word(e.name)}", f"TP::Facet::{tag_word(facet)}"]
+        if e.region:
+            tags.insert(0, f"TP::Region::{tag_word(e.region)}")
+        if reverse:
+            tags.append("TP::Reverse")
+        self.facts.append(
+            Fact(
+                id=f"{e.id}__{key}",
+                entry=e.id,
+                muscle=e.name,
+                facet=facet,
+                kind="list" if items else "basic",
+                question=question,
+                answer=answer or _join_items(items),
+                items=tuple(items),
+                aliases=tuple(aliases),
+                extra=extra,
+                source=e.citation(),
+                region=e.region,
+                tags=tuple(tags),
+                reverse=reverse,
+                order=e.order * 1000 + len(self.facts),
+            )
+        )
+
+    def add_list(self, key: str, facet: str, question: str, items: Sequence[Item]) -> None:
+        if not items:
+            return
+        short = [i.label or i.text for i in items]
+        detailed = [i.display() for i in items]
+        extra = "" if short == detailed else "\n".join(detailed)
+        self.add(key, facet, question, "", items=short, extra=extra)
+
+
+def entry_facts(e: Entry) -> list[Fact]:
+    """The forward facts of one entry, one small block per facet."""
+    b = _Builder(e)
+    n = e.name
+    if e.area:
+        b.add("area", "area", f"Where does the {n} lie?", e.area)
+    if e.origin:
+        b.add(
+            "origin",
+            "origin",
+            f"Where does the {n} originate?",
+            e.origin.text,
+            aliases=e.origin.aliases,
+            extra=e.origin.note,
+        )
+    if e.insertion:
+        b.add(
+            "insertion",
+            "insertion",
+            f"Where does the {n} insert?",
+            e.insertion.text,
+            aliases=e.insertion.aliases,
+            extra=e.insertion.note,
+        )
+    if e.innervation:
+        inn = e.innervation
+        levels = f"Spinal levels: {inn.levels}." if inn.levels else ""
+        b.add(
+            "innervation",
+            "innervation",
+            f"Which nerve supplies the {n}?",
+            inn.nerve,
+            aliases=inn.aliases,
+            extra=" ".join(x for x in (levels, inn.note) if x),
+        )
+        if inn.levels:
+            b.add(
+                "innervation-levels",
+                "innervation",
+                f"From which spinal levels does the motor supply of the {n} arise?",
+                inn.levels,
+                extra=" ".join(x for x in (f"Nerve: {inn.nerve}.", inn.note) if x),
+            )
+    b.add_list("actions", "actions", f"What are the actions of the {n}?", e.actions)
+    for item in e.actions:
+        if item.label and item.text:
+            b.add(
+                f"action-{item.key}",
+                "actions",
+                f"{n} – action “{item.label}”: what does it do, and why does it matter?",
+                item.text,
+                extra=item.note,
+            )
+    if e.referral:
+        notes = [r.display() for r in e.referral if r.note]
+        zones = sorted({region_name(z) for r in e.referral for z in r.primary})
+        extra = "\n".join([*notes, *([f"Primary zones: {', '.join(zones)}"] if zones else [])])
+        b.add(
+            "referral",
+            "referral",
+            f"Where do {n} trigger points refer pain?",
+            "",
+            items=[r.text for r in e.referral],
+            extra=extra,
+        )
+    if e.differentials:
+        b.add(
+            "differentials",
+            "differentials",
+            f"Which conditions are {n} trigger points often mistaken for?",
+            "",
+            items=[d.condition for d in e.differentials],
+        )
+    for d in e.differentials:
+        if d.distinguish:
+            b.add(
+                f"differential-{d.key}",
+                "differentials",
+                f"How do you tell {n} trigger points apart from {d.condition}?",
+                d.distinguish,
+            )
+    if e.associated:
+        b.add(
+            "associated",
+            "associated",
+            f"Trigger points in which muscles often accompany those in the {n}?",
+            "",
+            items=[a.name for a in e.associated],
+            extra="\n".join(f"{a.name}: {a.note}" for a in e.associated if a.note),
+        )
+    b.add_list(
+        "indications", "indications", f"Which presentations suggest {n} trigger points?", e.indications
+    )
+    b.add_list(
+        "symptoms", "symptoms", f"What do patients with {n} trigger points typically report?", e.symptoms
+    )
+    b.add_list("perpetuating", "perpetuating", f"What perpetuates {n} trigger points?", e.perpetuating)
+    b.add_list(
+        "examination", "examination", f"Which examination steps look for {n} trigger points?", e.examination
+    )
+    for key, group, items in e.treatment.groups():
+        b.add_list(
+            f"treatment-{slug(key)}", "treatment", f"Which {group} measures help {n} trigger points?", items
+        )
+    return b.facts
+
+
+def nerve_facts(entries: Sequence[Entry]) -> list[Fact]:
+    """Reverse facts 'which muscles does nerve X supply?', complete over the knowledge base."""
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        if e.innervation:
+            groups[normal_nerve(e.innervation.nerve)].append(e)
+    out = []
+    for _, members in sorted(groups.items()):
+        first = members[0]
+        assert first.innervation is not None
+        nerve = first.innervation.nerve
+        names = [m.name for m in members]
+        plural = len(members) > 1
+        q = (
+            f"Which muscles in this deck are supplied by the {nerve}?"
+            if plural
+            else f"Which muscle in this deck is supplied by the {nerve}?"
+        )
+        b = _Builder(first)
+        b.add(
+            f"nerve-{slug(nerve)}",
+            "innervation",
+            q,
+            "" if plural else names[0],
+            items=names if plural else (),
+            reverse=True,
+            extra="Complete for this knowledge base." if plural else "",
+        )
+        fact = b.facts[0]
+        tags = tuple(t for t in fact.tags if not t.startswith("TP::Muscle::")) + tuple(
+            f"TP::Muscle::{tag_word(m.name)}" for m in members
+        )
+        out.append(_replace(fact, id=f"{first.id}__nerve-{slug(nerve)}", tags=tags, muscle=" / ".join(names)))
+    return out
+
+
+def referral_facts(entries: Sequence[Entry]) -> list[Fact]:
+    """Reverse referral facts, only where no other entry also covers the whole pattern."""
+    zones = {e.id: {z for r in e.referral for z in (*r.primary, *r.spillover)} for e in entries}
+    out = []
+    for e in entries:
+        primary = sorted({z for r in e.referral for z in r.primary})
+        if len(primary) < 2:
+            continue
+        if any(set(primary) <= zones[o.id] for o in entries if o.id != e.id):
+            continue
+        names = ", ".join(region_name(z) for z in primary)
+        b = _Builder(e)
+        b.add(
+            "referral-reverse",
+            "referral",
+            f"Trigger points of which muscle refer pain mainly to: {names}?",
+            e.name,
+            aliases=e.aliases,
+            reverse=True,
+        )
+        out.extend(b.facts)
+    return out
+
+
+def _replace(fact: Fact, **changes: object) -> Fact:
+    import dataclasses
+
+    return dataclasses.replace(fact, **changes)  # type: ignore[arg-type]
+
+
+def normal_nerve(nerve: str) -> str:
+    """Compare nerve names without case, 'the', 'nerve'/'n.' spelling or punctuation."""
+    text = re.sub(r"\bn\.|\bnerves?\b|\bthe\b", " ", nerve.lower())
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def derive_facts(
+    kb: KnowledgeBase | Iterable[Entry],
+    *,
+    muscles: Sequence[str] = (),
+    facets: Sequence[str] = (),
+) -> list[Fact]:
+    """All facts of a knowledge base in curriculum order, optionally filtered."""
+    entries = list(kb.entries if isinstance(kb, KnowledgeBase) else kb)
+    facts = [f for e in entries for f in entry_facts(e)]
+    facts += nerve_facts(entries) + referral_facts(entries)
+    if muscles:
+        wanted = set(muscles)
+        facts = [
+            f
+            for f in facts
+            if f.entry in wanted
+            or any(t == f"TP::Muscle::{tag_word(e.name)}" for e in entries if e.id in wanted for t in f.tags)
+        ]
+    if facets:
+        facts = [f for f in facts if f.facet in set(facets)]
+    facts.sort(key=lambda f: (f.order, f.id))
+    return facts

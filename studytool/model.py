@@ -1,0 +1,200 @@
+"""Frozen model objects: what a validated source entry and a derived fact hold. No I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from studytool.errors import Location
+
+
+@dataclass(frozen=True)
+class Item:
+    """One list item: text, with an optional label ('Palpation'), note and stable key."""
+
+    text: str
+    label: str = ""
+    note: str = ""
+    key: str = ""
+
+    def display(self) -> str:
+        """The item as one line of plain text: 'Label: text (note)'."""
+        head = f"{self.label}: {self.text}" if self.label and self.text else self.label or self.text
+        return f"{head} ({self.note})" if self.note else head
+
+
+@dataclass(frozen=True)
+class Structure:
+    """An origin or insertion: the attachment text, accepted short answers and a caveat."""
+
+    text: str
+    aliases: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Innervation:
+    """The motor nerve, its spinal levels, and where references disagree."""
+
+    nerve: str
+    levels: str = ""
+    aliases: tuple[str, ...] = ()
+    note: str = ""
+
+    def display(self) -> str:
+        return f"{self.nerve} ({self.levels})" if self.levels else self.nerve
+
+
+@dataclass(frozen=True)
+class Referral:
+    """One referral zone: free text plus primary (essential) and spillover region ids."""
+
+    text: str
+    primary: tuple[str, ...] = ()
+    spillover: tuple[str, ...] = ()
+    note: str = ""
+
+    def display(self) -> str:
+        return f"{self.text} ({self.note})" if self.note else self.text
+
+
+@dataclass(frozen=True)
+class Differential:
+    """A condition the trigger points are mistaken for, and how to tell them apart."""
+
+    condition: str
+    distinguish: str = ""
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Associated:
+    """A muscle whose trigger points often co-exist: an entry id when we have one."""
+
+    name: str
+    ref: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TriggerPoint:
+    """Where a trigger point lies (for the body map): text and region id."""
+
+    text: str
+    region: str = ""
+
+
+@dataclass(frozen=True)
+class Treatment:
+    """Corrective actions, grouped as the reference pages group them."""
+
+    dry_needling: tuple[Item, ...] = ()
+    manual_therapy: tuple[Item, ...] = ()
+    stretches: tuple[Item, ...] = ()
+    strengthening: tuple[Item, ...] = ()
+    postural: tuple[Item, ...] = ()
+
+    GROUPS = (
+        ("dry_needling", "dry needling"),
+        ("manual_therapy", "manual therapy"),
+        ("stretches", "stretching"),
+        ("strengthening", "strengthening"),
+        ("postural", "postural and movement advice"),
+    )
+
+    def groups(self) -> list[tuple[str, str, tuple[Item, ...]]]:
+        """(key, human name, items) for each group, in a fixed order."""
+        return [(key, name, getattr(self, key)) for key, name in self.GROUPS]
+
+
+@dataclass(frozen=True)
+class Media:
+    """An image inside the source folder, with a caption."""
+
+    image: str
+    caption: str = ""
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One validated source entry (one muscle)."""
+
+    id: str
+    name: str
+    path: str
+    region: str = ""
+    area: str = ""
+    summary: str = ""
+    aliases: tuple[str, ...] = ()
+    origin: Structure | None = None
+    insertion: Structure | None = None
+    innervation: Innervation | None = None
+    actions: tuple[Item, ...] = ()
+    referral: tuple[Referral, ...] = ()
+    trigger_points: tuple[TriggerPoint, ...] = ()
+    differentials: tuple[Differential, ...] = ()
+    associated: tuple[Associated, ...] = ()
+    indications: tuple[Item, ...] = ()
+    symptoms: tuple[Item, ...] = ()
+    perpetuating: tuple[Item, ...] = ()
+    examination: tuple[Item, ...] = ()
+    treatment: Treatment = field(default_factory=Treatment)
+    sources: tuple[str, ...] = ()
+    media: Media | None = None
+    notes: tuple[str, ...] = ()
+    order: int = 0
+
+    def citation(self) -> str:
+        """All sources of the entry as one line."""
+        return "; ".join(self.sources)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One question/answer pair with a stable id (entry id + '__' + facet key)."""
+
+    id: str
+    entry: str
+    muscle: str
+    facet: str
+    kind: str  # "basic" or "list"
+    question: str
+    answer: str
+    items: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    extra: str = ""
+    source: str = ""
+    region: str = ""
+    tags: tuple[str, ...] = ()
+    reverse: bool = False
+    order: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        """The fact as a JSON-ready dict (the `facts --json` element)."""
+        return {
+            "id": self.id,
+            "entry": self.entry,
+            "muscle": self.muscle,
+            "facet": self.facet,
+            "kind": self.kind,
+            "reverse": self.reverse,
+            "question": self.question,
+            "answer": self.answer,
+            "items": list(self.items),
+            "aliases": list(self.aliases),
+            "extra": self.extra,
+            "source": self.source,
+            "tags": list(self.tags),
+        }
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """All entries of a source folder, in sorted order, plus the curated distractor pool."""
+
+    root: str
+    entries: tuple[Entry, ...]
+    pool: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}

@@ -1,0 +1,154 @@
+"""Find, load and cross-check every source file of a knowledge base, in sorted order."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Any
+
+from studytool.errors import Diagnostic, InputError, Location, UserError, did_you_mean
+from studytool.model import Associated, Entry, KnowledgeBase
+from studytool.source.schema import (
+    SLUG,
+    ListOf,
+    Str,
+    Validator,
+    build_entry,
+    strict_warnings,
+    validate_entry,
+)
+from studytool.source.yamlload import Document, load_yaml
+
+POOL_FILE = "_pool.yaml"
+
+
+def source_files(src: str | os.PathLike[str]) -> list[Path]:
+    """Entry files of a folder: `*.yaml` not starting with '_', sorted by name."""
+    root = Path(src)
+    if not root.is_dir():
+        raise UserError(f"source folder not found: {root}")
+    files = sorted(p for p in root.glob("*.yaml") if not p.name.startswith(("_", ".")))
+    if not files:
+        raise UserError(f"no source files (*.yaml) in {root}")
+    return files
+
+
+def load_kb(
+    src: str | os.PathLike[str] = "cards_src", *, strict: bool = False
+) -> tuple[KnowledgeBase, list[Diagnostic]]:
+    """Load every entry; return the usable entries and all diagnostics (sorted)."""
+    files = source_files(src)
+    diags: list[Diagnostic] = []
+    loaded: list[tuple[Document, dict[str, Any]]] = []
+    for path in files:
+        doc = load_yaml(str(path))
+        diags.extend(doc.diagnostics)
+        if doc.diagnostics and doc.data is None:
+            continue
+        data, problems = validate_entry(doc, path.stem)
+        diags.extend(problems)
+        if data is not None and "id" in data and "name" in data:
+            loaded.append((doc, data))
+
+    first: dict[str, Location] = {}
+    for doc, data in loaded:
+        where = doc.loc(("id",))
+        if data["id"] in first:
+            diags.append(
+                Diagnostic(where, "E015", f"duplicate id '{data['id']}' (also in {first[data['id']].path})")
+            )
+        first.setdefault(data["id"], where)
+    names = {data["name"].lower(): data["id"] for _, data in loaded}
+
+    entries: list[Entry] = []
+    for order, (doc, data) in enumerate(loaded):
+        diags.extend(_check_refs(doc, data, first))
+        diags.extend(_check_media(doc, data, Path(src)))
+        if strict:
+            diags.extend(strict_warnings(doc, data, names))
+        entries.append(build_entry(data, doc.path, order, doc))
+    by_id = {e.id: e for e in entries}
+    entries = [_resolve_names(e, by_id) for e in entries]
+    entries.sort(key=lambda e: (e.order, e.id))
+    pool, pool_diags = load_pool(Path(src) / POOL_FILE)
+    diags.extend(pool_diags)
+    kb = KnowledgeBase(str(src), tuple(entries), pool)
+    return kb, sorted(diags, key=lambda d: (d.location, d.code))
+
+
+def load_kb_or_raise(src: str | os.PathLike[str] = "cards_src") -> KnowledgeBase:
+    """Load the knowledge base, raising `InputError` when any error is found."""
+    kb, diags = load_kb(src)
+    errors = [d for d in diags if d.is_error]
+    if errors:
+        raise InputError(errors)
+    return kb
+
+
+def _check_refs(doc: Document, data: dict[str, Any], ids: dict[str, Location]) -> list[Diagnostic]:
+    out = []
+    for i, assoc in enumerate(data.get("associated", [])):
+        ref = assoc.get("ref")
+        if ref and ref not in ids:
+            out.append(
+                Diagnostic(
+                    doc.loc(("associated", i, "ref")),
+                    "E016",
+                    f"'{ref}' is not an entry id{did_you_mean(ref, ids)}; "
+                    "use 'name:' for a muscle without an entry",
+                )
+            )
+        if ref and ref == data["id"]:
+            out.append(
+                Diagnostic(doc.loc(("associated", i, "ref")), "E016", "an entry cannot refer to itself")
+            )
+    return out
+
+
+def _check_media(doc: Document, data: dict[str, Any], root: Path) -> list[Diagnostic]:
+    media = data.get("media")
+    if not media:
+        return []
+    where = doc.loc(("media", "image"))
+    rel = media["image"]
+    base = root.resolve()
+    target = (root / rel).resolve()
+    if os.path.isabs(rel) or (base not in target.parents):
+        return [Diagnostic(where, "E019", f"media path '{rel}' is outside the source folder")]
+    if not target.is_file():
+        return [Diagnostic(where, "E019", f"media file '{rel}' not found")]
+    return []
+
+
+def _resolve_names(entry: Entry, by_id: dict[str, Entry]) -> Entry:
+    """Give referenced associated muscles the display name of their entry."""
+    assoc = tuple(
+        Associated(by_id[a.ref].name, a.ref, a.note) if a.ref in by_id else a for a in entry.associated
+    )
+    return dataclasses.replace(entry, associated=assoc)
+
+
+POOL_SPEC = ListOf(Str())
+
+
+def load_pool(path: Path) -> tuple[dict[str, tuple[str, ...]], list[Diagnostic]]:
+    """The curated distractor pool: a mapping of pool name (slug) to plausible wrong answers."""
+    if not path.is_file():
+        return {}, []
+    doc = load_yaml(str(path))
+    if doc.data is None:
+        return {}, doc.diagnostics
+    v = Validator(doc, list(doc.diagnostics))
+    if not isinstance(doc.data, dict):
+        v.error((), "E009", "the pool file must hold a mapping of name: [wrong answers]")
+        return {}, v.diagnostics
+    pool: dict[str, tuple[str, ...]] = {}
+    for key, values in doc.data.items():
+        if not SLUG.match(key):
+            v.error((key,), "E013", f"pool name '{key}' must be a slug", key=True)
+            continue
+        checked = v.check(values, POOL_SPEC, (key,))
+        if checked is not None:
+            pool[key] = tuple(checked)
+    return pool, v.diagnostics

@@ -1,0 +1,370 @@
+"""The source-entry schema: validates located YAML data and builds frozen `Entry` objects."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from studytool.errors import Diagnostic, did_you_mean
+from studytool.model import (
+    Associated,
+    Differential,
+    Entry,
+    Innervation,
+    Item,
+    Media,
+    Referral,
+    Structure,
+    Treatment,
+    TriggerPoint,
+)
+from studytool.regions import REGIONS
+from studytool.source.yamlload import Document, Path_
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class Str:
+    """A non-empty string, optionally a slug."""
+
+    slug: bool = False
+
+
+@dataclass(frozen=True)
+class Int:
+    """An integer."""
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A list whose items all follow `item`."""
+
+    item: Spec
+
+
+@dataclass(frozen=True)
+class MapOf:
+    """A mapping with known keys; `short` lets a plain string stand for {short: string}."""
+
+    fields: dict[str, Spec]
+    required: frozenset[str] = frozenset()
+    short: str = ""
+
+
+Spec = Str | Int | ListOf | MapOf
+
+TEXTS = ListOf(Str())
+ITEM = MapOf(
+    {"text": Str(), "label": Str(), "note": Str(), "key": Str(slug=True)}, frozenset({"text"}), "text"
+)
+ITEMS = ListOf(ITEM)
+STRUCTURE = MapOf({"text": Str(), "aliases": TEXTS, "note": Str()}, frozenset({"text"}), "text")
+INNERVATION = MapOf(
+    {"nerve": Str(), "levels": Str(), "aliases": TEXTS, "note": Str()}, frozenset({"nerve"}), "nerve"
+)
+REGION_IDS = ListOf(Str(slug=True))
+TREATMENT = MapOf({key: ITEMS for key, _ in Treatment.GROUPS})
+
+ENTRY = MapOf(
+    {
+        "id": Str(slug=True),
+        "name": Str(),
+        "order": Int(),
+        "region": Str(),
+        "area": Str(),
+        "summary": Str(),
+        "aliases": TEXTS,
+        "anatomy": MapOf({"origin": STRUCTURE, "insertion": STRUCTURE, "innervation": INNERVATION}),
+        "actions": ITEMS,
+        "referral": ListOf(
+            MapOf(
+                {"text": Str(), "primary": REGION_IDS, "spillover": REGION_IDS, "note": Str()},
+                frozenset({"text"}),
+                "text",
+            )
+        ),
+        "trigger_points": ListOf(
+            MapOf({"text": Str(), "region": Str(slug=True)}, frozenset({"text"}), "text")
+        ),
+        "differentials": ListOf(
+            MapOf(
+                {"condition": Str(), "distinguish": Str(), "key": Str(slug=True)},
+                frozenset({"condition"}),
+                "condition",
+            )
+        ),
+        "associated": ListOf(MapOf({"ref": Str(slug=True), "name": Str(), "note": Str()}, short="name")),
+        "indications": ITEMS,
+        "symptoms": ITEMS,
+        "perpetuating": ITEMS,
+        "examination": ITEMS,
+        "treatment": TREATMENT,
+        "sources": TEXTS,
+        "media": MapOf({"image": Str(), "caption": Str()}, frozenset({"image"}), "image"),
+        "notes": TEXTS,
+    },
+    frozenset({"id", "name"}),
+)
+
+# Facets that `check --strict` expects to be filled: (path in the data, human name).
+FACETS: tuple[tuple[Path_, str], ...] = (
+    (("region",), "region"),
+    (("area",), "area"),
+    (("anatomy", "origin"), "origin"),
+    (("anatomy", "insertion"), "insertion"),
+    (("anatomy", "innervation"), "innervation"),
+    (("actions",), "actions"),
+    (("referral",), "referral"),
+    (("differentials",), "differentials"),
+    (("associated",), "associated"),
+    (("indications",), "indications"),
+    (("symptoms",), "symptoms"),
+    (("perpetuating",), "perpetuating"),
+    (("examination",), "examination"),
+    *((("treatment", key), f"treatment.{key}") for key, _ in Treatment.GROUPS),
+    (("sources",), "sources"),
+)
+
+_TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a mapping"}
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+@dataclass
+class Validator:
+    """Walks data against a spec, collecting diagnostics and returning normalised data."""
+
+    doc: Document
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, path: Path_, code: str, message: str, *, key: bool = False) -> None:
+        where = self.doc.key_loc(path) if key else self.doc.loc(path)
+        self.diagnostics.append(Diagnostic(where, code, message))
+
+    def check(self, value: Any, spec: Spec, path: Path_) -> Any:
+        name = ".".join(str(p) for p in path) or "document"
+        if isinstance(spec, Str):
+            return self._string(value, spec, path, name)
+        if isinstance(spec, Int):
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.error(path, "E012", f"'{name}' must be an integer, not {_type_name(value)}")
+                return None
+            return value
+        if isinstance(spec, ListOf):
+            if value is None:
+                return []
+            if not isinstance(value, list):
+                self.error(path, "E012", f"'{name}' must be a list, not {_type_name(value)}")
+                return None
+            out = [self.check(v, spec.item, (*path, i)) for i, v in enumerate(value)]
+            return [v for v in out if v is not None]
+        return self._mapping(value, spec, path, name)
+
+    def _string(self, value: Any, spec: Str, path: Path_, name: str) -> str | None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not spec.slug:
+            return str(value)
+        if not isinstance(value, str):
+            hint = "; put it in quotes" if isinstance(value, bool) else ""
+            self.error(path, "E012", f"'{name}' must be a string, not {_type_name(value)}{hint}")
+            return None
+        text = " ".join(value.split())
+        if not text:
+            self.error(path, "E017", f"'{name}' is empty")
+            return None
+        if len(text) > MAX_TEXT:
+            self.error(path, "E020", f"'{name}' is {len(text):,} characters; the limit is {MAX_TEXT:,}")
+            return None
+        if spec.slug and not SLUG.match(text):
+            self.error(
+                path,
+                "E013",
+                f"'{name}' must be a slug: lowercase letters, digits and single hyphens, got {text!r}",
+            )
+            return None
+        return text
+
+    def _mapping(self, value: Any, spec: MapOf, path: Path_, name: str) -> dict[str, Any] | None:
+        if spec.short and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            value = {spec.short: value}
+        if not isinstance(value, dict):
+            self.error(path, "E012", f"'{name}' must be a mapping, not {_type_name(value)}")
+            return None
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if key not in spec.fields:
+                where = f"'{name}'" if path else "an entry"
+                self.error(
+                    (*path, key),
+                    "E010",
+                    f"unknown key '{key}' in {where}{did_you_mean(key, spec.fields)}",
+                    key=True,
+                )
+                continue
+            checked = self.check(item, spec.fields[key], (*path, key))
+            if checked is not None:
+                out[key] = checked
+        for key in sorted(spec.required - value.keys()):
+            label = f"'{key}' is required" + (f" in '{name}'" if path else "")
+            self.error(path, "E011", label)
+        return out
+
+
+def validate_entry(doc: Document, stem: str) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    """Validate one document; return normalised data (None when unusable) and diagnostics."""
+    v = Validator(doc)
+    if not isinstance(doc.data, dict):
+        v.error((), "E009", f"the file must hold a mapping (key: value), not {_type_name(doc.data)}")
+        return None, v.diagnostics
+    data = v.check(doc.data, ENTRY, ())
+    if data is None:
+        return None, v.diagnostics
+    entry_id = data.get("id")
+    if isinstance(entry_id, str) and entry_id != stem:
+        v.error(("id",), "E014", f"id '{entry_id}' does not match the file name '{stem}.yaml'")
+    for kind in ("primary", "spillover"):
+        for i, ref in enumerate(data.get("referral", [])):
+            for j, region in enumerate(ref.get(kind, [])):
+                if region not in REGIONS:
+                    v.error(
+                        ("referral", i, kind, j),
+                        "E018",
+                        f"unknown region '{region}'{did_you_mean(region, REGIONS)}",
+                    )
+    for i, tp in enumerate(data.get("trigger_points", [])):
+        if tp.get("region") and tp["region"] not in REGIONS:
+            v.error(
+                ("trigger_points", i, "region"),
+                "E018",
+                f"unknown region '{tp['region']}'{did_you_mean(tp['region'], REGIONS)}",
+            )
+    for i, assoc in enumerate(data.get("associated", [])):
+        if not assoc.get("ref") and not assoc.get("name"):
+            v.error(("associated", i), "E011", "an associated trigger point needs 'ref' or 'name'")
+    _check_unique_keys(v, data)
+    return data, v.diagnostics
+
+
+def _check_unique_keys(v: Validator, data: dict[str, Any]) -> None:
+    """Per-item fact ids come from item keys, so keys must be unique within a list."""
+    for facet, label in (("actions", "label"), ("differentials", "condition")):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(data.get(facet, [])):
+            key = item_key(item.get("key", ""), item.get(label, "") or item.get("text", ""))
+            if key in seen:
+                v.error(
+                    (facet, i),
+                    "E021",
+                    f"two {facet} share the key '{key}' (item {seen[key] + 1}); add a distinct 'key:'",
+                )
+            seen.setdefault(key, i)
+
+
+def item_key(explicit: str, text: str) -> str:
+    """The stable key of a list item: its explicit key, else a slug of its label."""
+    if explicit:
+        return explicit
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-") or "item"
+
+
+def strict_warnings(doc: Document, data: dict[str, Any], names: dict[str, str]) -> list[Diagnostic]:
+    """Warnings for `check --strict`: every empty facet, regionless referrals, unlinked muscles."""
+    out: list[Diagnostic] = []
+    for path, label in FACETS:
+        value: Any = data
+        for part in path:
+            value = value.get(part) if isinstance(value, dict) else None
+        if not value:
+            out.append(Diagnostic(doc.key_loc(path), "W101", f"facet '{label}' is empty", "warning"))
+    for i, ref in enumerate(data.get("referral", [])):
+        if not ref.get("primary") and not ref.get("spillover"):
+            out.append(
+                Diagnostic(doc.loc(("referral", i)), "W102", "referral item names no region", "warning")
+            )
+    for i, assoc in enumerate(data.get("associated", [])):
+        name = assoc.get("name", "")
+        target = names.get(name.lower())
+        if not assoc.get("ref") and target:
+            out.append(
+                Diagnostic(
+                    doc.loc(("associated", i)),
+                    "W103",
+                    f"'{name}' has an entry; write 'ref: {target}' so the link is checked",
+                    "warning",
+                )
+            )
+    return out
+
+
+def _items(raw: list[dict[str, str]]) -> tuple[Item, ...]:
+    return tuple(
+        Item(
+            r["text"],
+            r.get("label", ""),
+            r.get("note", ""),
+            item_key(r.get("key", ""), r.get("label") or r["text"]),
+        )
+        for r in raw
+    )
+
+
+def build_entry(data: dict[str, Any], path: str, order: int, doc: Document) -> Entry:
+    """Turn validated data into a frozen `Entry`."""
+    anatomy = data.get("anatomy", {})
+
+    def structure(key: str) -> Structure | None:
+        raw = anatomy.get(key)
+        return Structure(raw["text"], tuple(raw.get("aliases", ())), raw.get("note", "")) if raw else None
+
+    inn = anatomy.get("innervation")
+    media = data.get("media")
+    treatment = data.get("treatment", {})
+    return Entry(
+        id=data["id"],
+        name=data["name"],
+        path=path,
+        order=data.get("order", order),
+        region=data.get("region", ""),
+        area=data.get("area", ""),
+        summary=data.get("summary", ""),
+        aliases=tuple(data.get("aliases", ())),
+        origin=structure("origin"),
+        insertion=structure("insertion"),
+        innervation=Innervation(
+            inn["nerve"], inn.get("levels", ""), tuple(inn.get("aliases", ())), inn.get("note", "")
+        )
+        if inn
+        else None,
+        actions=_items(data.get("actions", [])),
+        referral=tuple(
+            Referral(r["text"], tuple(r.get("primary", ())), tuple(r.get("spillover", ())), r.get("note", ""))
+            for r in data.get("referral", [])
+        ),
+        trigger_points=tuple(
+            TriggerPoint(t["text"], t.get("region", "")) for t in data.get("trigger_points", [])
+        ),
+        differentials=tuple(
+            Differential(d["condition"], d.get("distinguish", ""), item_key(d.get("key", ""), d["condition"]))
+            for d in data.get("differentials", [])
+        ),
+        associated=tuple(
+            Associated(a.get("name", ""), a.get("ref", ""), a.get("note", ""))
+            for a in data.get("associated", [])
+        ),
+        indications=_items(data.get("indications", [])),
+        symptoms=_items(data.get("symptoms", [])),
+        perpetuating=_items(data.get("perpetuating", [])),
+        examination=_items(data.get("examination", [])),
+        treatment=Treatment(**{key: _items(treatment.get(key, [])) for key, _ in Treatment.GROUPS}),
+        sources=tuple(data.get("sources", ())),
+        media=Media(media["image"], media.get("caption", ""), doc.loc(("media", "image"))) if media else None,
+        notes=tuple(data.get("notes", ())),
+    )

@@ -1,0 +1,178 @@
+"""Safe YAML loading that keeps the line and column of every key and value.
+
+PyYAML only composes the node graph here (the C composer when libyaml is present);
+we convert nodes to plain data ourselves, so no tag is ever constructed except the
+plain scalar types, aliases are refused before they can multiply, and duplicate
+keys are reported instead of silently overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from studytool.errors import Diagnostic, Location
+
+MAX_BYTES = 1024 * 1024
+MAX_NODES = 50_000
+
+try:  # pragma: no cover - depends on how PyYAML was built
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+_T = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """Plain data from one file, plus where every value and key sits."""
+
+    path: str
+    data: Any = None
+    locs: dict[Path_, Location] = field(default_factory=dict)
+    key_locs: dict[Path_, Location] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def loc(self, path: Path_) -> Location:
+        """Location of the value at `path`, or of its nearest located parent."""
+        while path not in self.locs and path:
+            path = path[:-1]
+        return self.locs.get(path, Location(self.path, 1, 1))
+
+    def key_loc(self, path: Path_) -> Location:
+        """Location of the key that introduces `path` (falls back to the value)."""
+        return self.key_locs.get(path) or self.loc(path)
+
+
+class _Stop(Exception):
+    """Abort the conversion walk after a fatal diagnostic."""
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def read_text(path: str, doc: Document) -> str | None:
+    """Read a file as UTF-8 text, reporting size, binary and encoding problems."""
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_BYTES:
+            doc.diagnostics.append(
+                Diagnostic(Location(path), "E001", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")
+            )
+            return None
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        doc.diagnostics.append(Diagnostic(Location(path), "E002", f"cannot read file: {exc.strerror}"))
+        return None
+    if b"\0" in raw:
+        line, col = _position(raw.decode("latin-1"), raw.index(b"\0"))
+        doc.diagnostics.append(
+            Diagnostic(Location(path, line, col), "E002", "binary file (NUL byte); expected UTF-8 YAML")
+        )
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _position(raw.decode("latin-1"), exc.start)
+        doc.diagnostics.append(
+            Diagnostic(
+                Location(path, line, col),
+                "E002",
+                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            )
+        )
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def load_yaml(path: str, text: str | None = None) -> Document:
+    """Load one YAML file into a located `Document`; problems go to `doc.diagnostics`."""
+    doc = Document(path)
+    if text is None:
+        text = read_text(path, doc)
+        if text is None:
+            return doc
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        if "'\\t'" in problem or "\t" in problem:
+            doc.diagnostics.append(
+                Diagnostic(Location(path, line, col), "E004", "tab character; indent with spaces")
+            )
+        else:
+            doc.diagnostics.append(
+                Diagnostic(Location(path, line, col), "E003", f"YAML syntax error: {problem}")
+            )
+        return doc
+    except yaml.YAMLError as exc:
+        doc.diagnostics.append(Diagnostic(Location(path), "E003", f"YAML error: {exc}"))
+        return doc
+    if node is None:
+        doc.diagnostics.append(
+            Diagnostic(Location(path), "E008", "file is empty; expected a mapping with 'id' and 'name'")
+        )
+        return doc
+    seen: set[int] = set()
+    try:
+        doc.data = _convert(node, (), doc, seen)
+    except _Stop:
+        doc.data = None
+    return doc
+
+
+def _fatal(doc: Document, node: yaml.Node, code: str, message: str) -> None:
+    mark = node.start_mark
+    doc.diagnostics.append(Diagnostic(Location(doc.path, mark.line + 1, mark.column + 1), code, message))
+    raise _Stop
+
+
+def _convert(node: yaml.Node, path: Path_, doc: Document, seen: set[int]) -> Any:
+    if id(node) in seen:
+        _fatal(doc, node, "E005", "YAML anchors and aliases are not allowed in source files")
+    seen.add(id(node))
+    if len(seen) > MAX_NODES:
+        _fatal(doc, node, "E001", f"too many YAML nodes (limit {MAX_NODES:,})")
+    mark = node.start_mark
+    doc.locs[path] = Location(doc.path, mark.line + 1, mark.column + 1)
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag not in _SCALAR_TAGS:
+            _fatal(doc, node, "E006", f"YAML tag '{node.tag}' is not allowed")
+        return _CONSTRUCTOR.construct_object(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != _T + "seq":
+            _fatal(doc, node, "E006", f"YAML tag '{node.tag}' is not allowed")
+        return [_convert(child, (*path, i), doc, seen) for i, child in enumerate(node.value)]
+    assert isinstance(node, yaml.MappingNode)
+    if node.tag != _T + "map":
+        _fatal(doc, node, "E006", f"YAML tag '{node.tag}' is not allowed")
+    out: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = _convert(key_node, (*path, "<key>"), doc, seen)
+        if not isinstance(key, str):
+            key = str(key)
+        kmark = key_node.start_mark
+        where = Location(doc.path, kmark.line + 1, kmark.column + 1)
+        if key in out:
+            first = doc.key_locs[(*path, key)]
+            doc.diagnostics.append(
+                Diagnostic(where, "E007", f"duplicate key '{key}' (first defined at line {first.line})")
+            )
+            continue
+        doc.key_locs[(*path, key)] = where
+        out[key] = _convert(value_node, (*path, key), doc, seen)
+    doc.locs.pop((*path, "<key>"), None)
+    return out

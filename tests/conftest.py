@@ -1,0 +1,38 @@
+"""Shared fixtures: the repository root, the shared seed document, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CARDS = ROOT / "cards_src"
+SEED = ROOT.parent / "shared" / "seeds" / "000_aad35b407585e8b9.txt"
+
+
+@pytest.fixture(autouse=True)
+def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("STUDYTOOL_DEBUG", raising=False)
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; return (exit code, stdout, stderr)."""
+    import contextlib
+    import io
+
+    from studytool.cli import run
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = run(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+def env_with(**extra: str) -> dict[str, str]:
+    """The current environment plus `extra`, with colour off."""
+    env = dict(os.environ, NO_COLOR="1")
+    env.update(extra)
+    return env
