@@ -40,6 +40,20 @@ def tag_word(text: str) -> str:
     return "_".join(w.capitalize() if w.islower() else w for w in re.split(r"[\s:]+", text.strip()) if w)
 
 
+def mid(name: str) -> str:
+    """A name as written mid-sentence: 'Gluteus medius' -> 'gluteus medius' (keeps acronyms)."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+
+TREATMENT_QUESTIONS = {
+    "dry_needling": "How does dry needling help {n} trigger points?",
+    "manual_therapy": "Which manual therapy techniques treat {n} trigger points?",
+    "stretches": "Which stretches target the {n}?",
+    "strengthening": "Which strengthening exercises support the {n}?",
+    "postural": "Which postural and movement changes keep {n} trigger points from coming back?",
+}
+
+
 def _join_items(items: Sequence[str]) -> str:
     return "; ".join(items)
 
@@ -85,12 +99,15 @@ class _Builder:
                 region=e.region,
                 tags=tuple(tags),
                 reverse=reverse,
-                order=e.order * 1000 + len(self.facts),
+                order=e.order * 1000 + len(self.facts) + (900 if reverse else 0),
             )
         )
 
     def add_list(self, key: str, facet: str, question: str, items: Sequence[Item]) -> None:
         if not items:
+            return
+        if len(items) == 1:
+            self.add(key, facet, question, items[0].display())
             return
         short = [i.label or i.text for i in items]
         detailed = [i.display() for i in items]
@@ -101,7 +118,7 @@ class _Builder:
 def entry_facts(e: Entry) -> list[Fact]:
     """The forward facts of one entry, one small block per facet."""
     b = _Builder(e)
-    n = e.name
+    n = mid(e.name)
     if e.area:
         b.add("area", "area", f"Where does the {n} lie?", e.area)
     if e.origin:
@@ -147,7 +164,7 @@ def entry_facts(e: Entry) -> list[Fact]:
             b.add(
                 f"action-{item.key}",
                 "actions",
-                f"{n} – action “{item.label}”: what does it do, and why does it matter?",
+                f"{e.name} – action “{item.label}”: what does it do, and why does it matter?",
                 item.text,
                 extra=item.note,
             )
@@ -198,10 +215,8 @@ def entry_facts(e: Entry) -> list[Fact]:
     b.add_list(
         "examination", "examination", f"Which examination steps look for {n} trigger points?", e.examination
     )
-    for key, group, items in e.treatment.groups():
-        b.add_list(
-            f"treatment-{slug(key)}", "treatment", f"Which {group} measures help {n} trigger points?", items
-        )
+    for key, _group, items in e.treatment.groups():
+        b.add_list(f"treatment-{slug(key)}", "treatment", TREATMENT_QUESTIONS[key].format(n=n), items)
     return b.facts
 
 
@@ -215,7 +230,7 @@ def nerve_facts(entries: Sequence[Entry]) -> list[Fact]:
     for _, members in sorted(groups.items()):
         first = members[0]
         assert first.innervation is not None
-        nerve = first.innervation.nerve
+        nerve = mid(first.innervation.nerve)
         names = [m.name for m in members]
         plural = len(members) > 1
         q = (
