@@ -151,6 +151,10 @@ class Validator:
         self.diagnostics.append(Diagnostic(where, code, message))
 
     def check(self, value: Any, spec: Spec, path: Path_) -> Any:
+        if isinstance(spec, Str) and type(value) is str:
+            text = " ".join(value.split())
+            if text and len(text) <= MAX_TEXT and (not spec.slug or SLUG.match(text)):
+                return text
         name = ".".join(str(p) for p in path) or "document"
         if isinstance(spec, Str):
             return self._string(value, spec, path, name)

@@ -9,6 +9,7 @@ keys are reported instead of silently overwritten.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from studytool.errors import Diagnostic, Location
 
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 50_000
+MAX_DEPTH = 64
 
 try:  # pragma: no cover - depends on how PyYAML was built
     _Loader: Any = yaml.CSafeLoader
@@ -27,6 +29,7 @@ except AttributeError:  # pragma: no cover
 _T = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_STR = _T + "str"
 
 Path_ = tuple[str | int, ...]
 
@@ -37,19 +40,20 @@ class Document:
 
     path: str
     data: Any = None
-    locs: dict[Path_, Location] = field(default_factory=dict)
-    key_locs: dict[Path_, Location] = field(default_factory=dict)
+    locs: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_locs: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def loc(self, path: Path_) -> Location:
         """Location of the value at `path`, or of its nearest located parent."""
         while path not in self.locs and path:
             path = path[:-1]
-        return self.locs.get(path, Location(self.path, 1, 1))
+        return Location(self.path, *self.locs.get(path, (1, 1)))
 
     def key_loc(self, path: Path_) -> Location:
         """Location of the key that introduces `path` (falls back to the value)."""
-        return self.key_locs.get(path) or self.loc(path)
+        where = self.key_locs.get(path)
+        return Location(self.path, *where) if where else self.loc(path)
 
 
 class _Stop(Exception):
@@ -64,7 +68,12 @@ def _position(text: str, index: int) -> tuple[int, int]:
 def read_text(path: str, doc: Document) -> str | None:
     """Read a file as UTF-8 text, reporting size, binary and encoding problems."""
     try:
-        size = os.stat(path).st_size
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or device would block or never end; a folder cannot be read.
+            doc.diagnostics.append(Diagnostic(Location(path), "E002", "not a regular file"))
+            return None
+        size = info.st_size
         if size > MAX_BYTES:
             doc.diagnostics.append(
                 Diagnostic(Location(path), "E001", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")
@@ -106,20 +115,21 @@ def load_yaml(path: str, text: str | None = None) -> Document:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        if "'\\t'" in problem or "\t" in problem:
-            doc.diagnostics.append(
-                Diagnostic(Location(path, line, col), "E004", "tab character; indent with spaces")
+        doc.diagnostics.append(_syntax_diagnostic(path, text, exc))
+        return doc
+    except yaml.reader.ReaderError as exc:
+        line, col = _position(text, exc.position)
+        doc.diagnostics.append(
+            Diagnostic(
+                Location(path, line, col),
+                "E003",
+                f"character U+{exc.character:04X} is not allowed in YAML ({exc.reason})",
             )
-        else:
-            doc.diagnostics.append(
-                Diagnostic(Location(path, line, col), "E003", f"YAML syntax error: {problem}")
-            )
+        )
         return doc
     except yaml.YAMLError as exc:
-        doc.diagnostics.append(Diagnostic(Location(path), "E003", f"YAML error: {exc}"))
+        message = " ".join(str(exc).split())
+        doc.diagnostics.append(Diagnostic(Location(path), "E003", f"YAML error: {message}"))
         return doc
     if node is None:
         doc.diagnostics.append(
@@ -134,6 +144,21 @@ def load_yaml(path: str, text: str | None = None) -> Document:
     return doc
 
 
+def _syntax_diagnostic(path: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    """A located syntax error; tab problems get their own code and point at the tab."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = " ".join((exc.problem or "invalid YAML").split())
+    lines = text.split("\n")
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    indent = source[: len(source) - len(source.lstrip(" \t"))]
+    if "tab" in problem or "\t" in indent:
+        if "\t" in source:
+            col = source.index("\t") + 1
+        return Diagnostic(Location(path, line, col), "E004", "tab character; indent with spaces")
+    return Diagnostic(Location(path, line, col), "E003", f"YAML syntax error: {problem}")
+
+
 def _fatal(doc: Document, node: yaml.Node, code: str, message: str) -> None:
     mark = node.start_mark
     doc.diagnostics.append(Diagnostic(Location(doc.path, mark.line + 1, mark.column + 1), code, message))
@@ -144,11 +169,17 @@ def _convert(node: yaml.Node, path: Path_, doc: Document, seen: set[int]) -> Any
     if id(node) in seen:
         _fatal(doc, node, "E005", "YAML anchors and aliases are not allowed in source files")
     seen.add(id(node))
+    if len(path) > MAX_DEPTH:
+        _fatal(doc, node, "E001", f"values nested deeper than {MAX_DEPTH} levels")
     if len(seen) > MAX_NODES:
         _fatal(doc, node, "E001", f"too many YAML nodes (limit {MAX_NODES:,})")
     mark = node.start_mark
-    doc.locs[path] = Location(doc.path, mark.line + 1, mark.column + 1)
+    doc.locs[path] = (mark.line + 1, mark.column + 1)
     if isinstance(node, yaml.ScalarNode):
+        if node.tag == _STR:
+            return node.value
+        if node.tag == _T + "merge":
+            _fatal(doc, node, "E005", "YAML merge keys ('<<') are not allowed in source files")
         if node.tag not in _SCALAR_TAGS:
             _fatal(doc, node, "E006", f"YAML tag '{node.tag}' is not allowed")
         return _CONSTRUCTOR.construct_object(node, deep=True)
@@ -165,11 +196,15 @@ def _convert(node: yaml.Node, path: Path_, doc: Document, seen: set[int]) -> Any
         if not isinstance(key, str):
             key = str(key)
         kmark = key_node.start_mark
-        where = Location(doc.path, kmark.line + 1, kmark.column + 1)
+        where = (kmark.line + 1, kmark.column + 1)
         if key in out:
             first = doc.key_locs[(*path, key)]
             doc.diagnostics.append(
-                Diagnostic(where, "E007", f"duplicate key '{key}' (first defined at line {first.line})")
+                Diagnostic(
+                    Location(doc.path, *where),
+                    "E007",
+                    f"duplicate key '{key}' (first defined at line {first[0]})",
+                )
             )
             continue
         doc.key_locs[(*path, key)] = where
