@@ -43,7 +43,12 @@ class Diagnostic:
         return self.severity == "error"
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity}: {self.message} [{self.code}]"
+        # One line per diagnostic, whatever the message quotes from the file.
+        message = self.message.translate(_ONE_LINE)
+        return f"{self.location}: {self.severity}: {message} [{self.code}]"
+
+
+_ONE_LINE = {c: repr(chr(c))[1:-1] for c in (*range(32), 127, 0x85, 0x2028, 0x2029)}
 
 
 class UserError(Exception):

@@ -30,7 +30,8 @@ def check(
     for d in diags:
         err(str(d))
     files = len(source_files(src))
-    err(summary(diags, files) + (f"; {len(kb.entries)} entries ok" if not diags else ""))
+    ok = len(kb.entries)
+    err(summary(diags, files) + (f"; {ok} {'entry' if ok == 1 else 'entries'} ok" if not diags else ""))
     failing = [d for d in diags if d.is_error or strict]
     return 1 if failing else 0
 

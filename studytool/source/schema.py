@@ -219,6 +219,8 @@ class Validator:
         for key in sorted(spec.required - value.keys()):
             label = f"'{key}' is required" + (f" in '{name}'" if path else "")
             self.error(path, "E011", label)
+        if not spec.required <= out.keys():
+            return None  # reported above (missing) or while checking the key (invalid)
         return out
 
 
