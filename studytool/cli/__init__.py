@@ -11,6 +11,7 @@ import os
 import sys
 
 from studytool.cli import kb as _kb  # noqa: F401  (registers commands)
+from studytool.cli import map as _map  # noqa: F401
 from studytool.cli._app import app, err
 from studytool.errors import ExitCode, InputError, UserError
 

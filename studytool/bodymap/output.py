@@ -1,0 +1,66 @@
+"""Find the entry a user names, convert a map to PNG, and write files atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from studytool.errors import UserError, did_you_mean
+from studytool.model import Entry, KnowledgeBase
+from studytool.textnorm import normalize
+
+FORMATS = (".svg", ".png")
+
+
+def find_entry(kb: KnowledgeBase, key: str) -> Entry:
+    """The entry whose id, name or alias is `key` (case-insensitive); else a `UserError`."""
+    for entry in kb.entries:
+        if key == entry.id:
+            return entry
+    wanted = normalize(key)
+    for entry in kb.entries:
+        if wanted in {normalize(entry.id), normalize(entry.name), *map(normalize, entry.aliases)}:
+            return entry
+    ids = [e.id for e in kb.entries]
+    raise UserError(f"unknown entry '{key}'{did_you_mean(key, ids)}; entries: {', '.join(ids)}")
+
+
+def svg_to_png(svg: str, scale: float = 2.0) -> bytes:
+    """Rasterise an SVG with cairosvg (optional dependency); `UserError` when it is missing."""
+    try:
+        import cairosvg  # type: ignore[import-untyped]
+    except ImportError as exc:  # the optional dependency, or the cairo library under it
+        raise UserError(
+            f"PNG output needs cairosvg and the cairo library ({exc}); "
+            "install with 'pip install cairosvg', or write an .svg instead"
+        ) from None
+    data: bytes = cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale)
+    return data
+
+
+def map_bytes(entry_svg: str, out: Path) -> bytes:
+    """The bytes to write for `out`, chosen by its suffix (.svg or .png)."""
+    suffix = out.suffix.lower()
+    if suffix == ".svg":
+        return entry_svg.encode("utf-8")
+    if suffix == ".png":
+        return svg_to_png(entry_svg)
+    raise UserError(f"cannot write '{out.name}': use a .svg or .png file name")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` via a temporary file in the same folder, fsync and rename."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"folder not found: {folder}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

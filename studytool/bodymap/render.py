@@ -1,0 +1,196 @@
+"""Write an entry's referral pattern as a small, deterministic SVG body map."""
+
+from __future__ import annotations
+
+import hashlib
+from html import escape
+
+from studytool.bodymap.geometry import (
+    DETAILS,
+    FIGURE_HEIGHT,
+    FRONT_BACK_OUTLINE,
+    HEAD_FRONT_BACK,
+    HEAD_LATERAL,
+    LATERAL_OUTLINE,
+    REGION_SHAPES,
+    VIEW_LABELS,
+    VIEWS,
+    Shape,
+    _num,
+    smooth_path,
+)
+from studytool.model import Entry
+from studytool.regions import region_name
+
+WIDTH, HEIGHT = 360, 446
+TOP = 46  # y of the top of each figure
+SCALE = 1.25  # figure units to SVG units
+CENTERS = {"posterior": 62, "anterior": 180, "lateral": 298}
+FONT = 'system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif'
+
+# Colours chosen to read on light and dark cards alike; the dark palette applies with
+# the OS setting and when the SVG is inlined into an Anki card in night mode.
+CSS = (
+    f"text{{font-family:{FONT};fill:#262a30}}"
+    ".bg{fill:#fbfaf7}.bf{fill:#ebe7e1}.bo{fill:none;stroke:#7d838c;stroke-width:1.1;stroke-linejoin:round}"
+    ".hd{fill:#ebe7e1;stroke:#7d838c;stroke-width:1.1}"
+    ".dt{fill:none;stroke:#b3b6bb;stroke-width:.8;stroke-linecap:round}"
+    ".p,.s{stroke:#fbfaf7;stroke-width:.8}.p{fill:#cf3d55}.s{fill:url(#tpm-h)}.hb{fill:#f4c6ce}.hl{stroke:#cf3d55;stroke-width:1.6}"
+    ".x{stroke:#1b1e23;stroke-width:2;stroke-linecap:round}.xh{stroke:#fff;stroke-width:4.4;stroke-linecap:round}"
+    ".t{font-size:15px;font-weight:600}.st,.lg{font-size:10.5px;fill:#5b616a}.vl{font-size:10px;fill:#5b616a}"
+)
+DARK = (
+    "text{fill:#e6e8eb}.bg{fill:#1d2026}.p,.s{stroke:#1d2026}.bf,.hd{fill:#343941}.bo,.hd{stroke:#a3aab3}.dt{stroke:#5e646d}"
+    ".p{fill:#f0657a}.hb{fill:#5a2a33}.hl{stroke:#f0657a}.x{stroke:#fff}.xh{stroke:#1b1e23}"
+    ".st,.lg,.vl{fill:#aeb4bc}"
+)
+
+
+def zones(entry: Entry) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(primary, spillover) region ids of an entry, in source order; primary wins a tie."""
+    primary: dict[str, None] = {}
+    spill: dict[str, None] = {}
+    for ref in entry.referral:
+        primary.update(dict.fromkeys(ref.primary))
+        spill.update(dict.fromkeys(ref.spillover))
+    return tuple(primary), tuple(z for z in spill if z not in primary)
+
+
+def trigger_regions(entry: Entry) -> tuple[str, ...]:
+    """Distinct region ids where the entry's trigger points lie, in source order."""
+    return tuple(dict.fromkeys(tp.region for tp in entry.trigger_points if tp.region))
+
+
+def render_map(entry: Entry) -> str:
+    """The entry's referral pattern as an SVG document (same entry, same text)."""
+    primary, spill = zones(entry)
+    marks = trigger_regions(entry)
+    unknown = sorted(z for z in (*primary, *spill, *marks) if z not in REGION_SHAPES)
+    if unknown:
+        raise ValueError(f"{entry.id}: no body-map shape for region(s) {', '.join(unknown)}")
+    zone_of = {**dict.fromkeys(spill, "spillover"), **dict.fromkeys(primary, "primary")}
+    name = escape(entry.name)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
+        f'height="{HEIGHT}" role="img" aria-labelledby="tpm-t tpm-d" class="tpm" '
+        f'data-entry="{escape(entry.id)}">',
+        f'<title id="tpm-t">{name}: referred pain pattern</title>',
+        f'<desc id="tpm-d">{escape(describe(entry))}</desc>',
+        f"<style>{CSS}@media (prefers-color-scheme:dark){{{DARK}}}{_night(DARK)}</style>",
+        "<defs>",
+        '<pattern id="tpm-h" width="5" height="5" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)">'
+        '<rect class="hb" width="5" height="5"/><path class="hl" d="M1.25 0V5"/></pattern>',
+        f'<path id="tpm-fb" d="{smooth_path(FRONT_BACK_OUTLINE)}"/>',
+        f'<path id="tpm-lt" d="{smooth_path(LATERAL_OUTLINE)}"/>',
+        '<clipPath id="tpm-cfb"><use href="#tpm-fb"/></clipPath>',
+        '<clipPath id="tpm-clt"><use href="#tpm-lt"/></clipPath>',
+        "</defs>",
+        f'<rect class="bg" width="{WIDTH}" height="{HEIGHT}" rx="12"/>',
+        f'<text class="t" x="{WIDTH // 2}" y="24" text-anchor="middle">{name}</text>',
+        f'<text class="st" x="{WIDTH // 2}" y="38" text-anchor="middle">referred pain · right side</text>',
+    ]
+    for view in VIEWS:
+        out.extend(_view(view, zone_of, marks))
+    out.extend(_legend(bool(primary), bool(spill), bool(marks)))
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _night(css: str) -> str:
+    """The dark rules again, scoped under Anki's `.nightMode` class (for inlined SVG)."""
+    rules = [r + "}" for r in css.split("}") if r]
+    return "".join(
+        ",".join(f".nightMode {sel.strip()}" for sel in rule.split("{")[0].split(","))
+        + "{"
+        + rule.split("{", 1)[1]
+        for rule in rules
+    )
+
+
+def _view(view: str, zone_of: dict[str, str], marks: tuple[str, ...]) -> list[str]:
+    ref, clip, head = ("tpm-lt", "tpm-clt", HEAD_LATERAL) if view == "lateral" else (
+        "tpm-fb", "tpm-cfb", HEAD_FRONT_BACK
+    )  # fmt: skip
+    cx, cy, rx, ry = head
+    lines = [
+        f'<g transform="translate({CENTERS[view]} {TOP})" data-view="{view}">',
+        f'<g transform="scale({SCALE})">',
+        f'<ellipse class="hd" cx="{_num(cx)}" cy="{_num(cy)}" rx="{_num(rx)}" ry="{_num(ry)}"/>',
+        f'<use href="#{ref}" class="bf"/>',
+        f'<path class="dt" d="{"".join(DETAILS[view])}"/>',
+        f'<g clip-path="url(#{clip})">',
+    ]
+    for region, shape in REGION_SHAPES.items():
+        if shape.view == view and region in zone_of:
+            zone = zone_of[region]
+            cls = "p" if zone == "primary" else "s"
+            lines.append(_shape(shape, f'class="{cls}" data-region="{region}" data-zone="{zone}"'))
+    lines.append("</g>")
+    lines.append(f'<use href="#{ref}" class="bo"/>')
+    for region in marks:
+        shape = REGION_SHAPES[region]
+        if shape.view == view:
+            lines.append(_cross(shape.mark, region))
+    label_y = _num(FIGURE_HEIGHT * SCALE + 16)
+    lines.append("</g>")
+    lines.append(f'<text class="vl" y="{label_y}" text-anchor="middle">{VIEW_LABELS[view]}</text>')
+    lines.append("</g>")
+    return lines
+
+
+def _shape(shape: Shape, attrs: str) -> str:
+    if shape.ellipse is None:
+        return f'<path {attrs} d="{shape.path}"/>'
+    cx, cy, rx, ry = (_num(v) for v in shape.ellipse)
+    rot = f' transform="rotate({_num(shape.rotate)} {cx} {cy})"' if shape.rotate else ""
+    return f'<ellipse {attrs} cx="{cx}" cy="{cy}" rx="{rx}" ry="{ry}"{rot}/>'
+
+
+def _cross(at: tuple[float, float], region: str, size: float = 3.0) -> str:
+    x, y = at
+    d = (
+        f"M{_num(x - size)} {_num(y - size)}L{_num(x + size)} {_num(y + size)}"
+        f"M{_num(x - size)} {_num(y + size)}L{_num(x + size)} {_num(y - size)}"
+    )
+    return f'<g data-trigger="{region}"><path class="xh" d="{d}"/><path class="x" d="{d}"/></g>'
+
+
+def _legend(primary: bool, spill: bool, marks: bool) -> list[str]:
+    items: list[tuple[str, str]] = []
+    if primary:
+        items.append(('<rect class="p" x="0" y="-8" width="10" height="10" rx="2"/>', "essential pain"))
+    if spill:
+        items.append(('<rect class="s" x="0" y="-8" width="10" height="10" rx="2"/>', "spillover"))
+    if marks:
+        items.append((_cross((5, -3), "legend", 3.6).replace(' data-trigger="legend"', ""), "trigger point"))
+    widths = [14 + 6.2 * len(label) + 18 for _, label in items]
+    x = (WIDTH - sum(widths) + 18) / 2
+    out = []
+    for (swatch, label), w in zip(items, widths, strict=True):
+        out.append(
+            f'<g transform="translate({_num(x)} {HEIGHT - 12})">{swatch}'
+            f'<text class="lg" x="14" y="1">{label}</text></g>'
+        )
+        x += w
+    return out
+
+
+def describe(entry: Entry) -> str:
+    """A plain-text description of the map (for <desc> and alt text)."""
+    primary, spill = zones(entry)
+    parts = [f"Body chart of the pain referred by {entry.name} trigger points, shown on the right side."]
+    if primary:
+        parts.append("Essential pain: " + ", ".join(region_name(z) for z in primary) + ".")
+    if spill:
+        parts.append("Spillover: " + ", ".join(region_name(z) for z in spill) + ".")
+    marks = trigger_regions(entry)
+    if marks:
+        parts.append("Trigger points: " + ", ".join(region_name(z) for z in marks) + ".")
+    return " ".join(parts)
+
+
+def map_filename(entry: Entry) -> str:
+    """Content-addressed media name, e.g. 'tp-map-gluteus-medius-1a2b3c4d.svg'."""
+    digest = hashlib.sha256(render_map(entry).encode("utf-8")).hexdigest()[:8]
+    return f"tp-map-{entry.id}-{digest}.svg"
