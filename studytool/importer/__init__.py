@@ -1,0 +1,152 @@
+"""Reference pages in the seed's section format -> source entries (`studytool import`).
+
+`parse_page` turns page text into entry data plus diagnostics; `import_pages` does the
+whole job for files: reads them, links associated muscles to entries already in the
+output folder, emits YAML, proves it loads cleanly, and writes it atomically.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studytool.errors import Diagnostic, Location, UserError
+from studytool.importer.build import muscle_key, parse_page, slugify
+from studytool.importer.emit import dump_entry
+from studytool.importer.lines import read_page
+from studytool.importer.write import atomic_write
+from studytool.source.schema import SLUG
+
+__all__ = ["ImportReport", "Imported", "dump_entry", "import_pages", "parse_page", "slugify"]
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One page turned into one entry file (not yet written when `written` is False)."""
+
+    source: str
+    entry_id: str
+    target: Path
+    yaml: str
+    written: bool = False
+
+
+@dataclass
+class ImportReport:
+    """What an import produced: entries, every diagnostic, and whether anything failed."""
+
+    entries: list[Imported] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if not d.is_error]
+
+
+def known_entries(out: Path) -> dict[str, str]:
+    """`muscle_key(name or alias)` -> entry id for the entries already in `out`."""
+    if not out.is_dir() or not any(out.glob("*.yaml")):
+        return {}
+    from studytool.source import load_kb
+
+    try:
+        kb, _ = load_kb(out)
+    except UserError:
+        return {}
+    known: dict[str, str] = {}
+    for e in kb.entries:
+        for name in (e.id.replace("-", " "), *e.aliases, e.name):
+            known[muscle_key(name)] = e.id
+    return known
+
+
+def check_yaml(text: str, path: str, entry_id: str) -> list[Diagnostic]:
+    """Errors the source loader reports for the generated text (none, unless we have a bug)."""
+    from studytool.source.schema import validate_entry
+    from studytool.source.yamlload import load_yaml
+
+    doc = load_yaml(path, text)
+    if doc.data is None:
+        return [d for d in doc.diagnostics if d.is_error]
+    _, problems = validate_entry(doc, entry_id)
+    return [d for d in (*doc.diagnostics, *problems) if d.is_error]
+
+
+def import_pages(
+    files: Sequence[str | os.PathLike[str]],
+    *,
+    out: str | os.PathLike[str] = "cards_src",
+    entry_id: str = "",
+    dry_run: bool = False,
+    force: bool = False,
+) -> ImportReport:
+    """Import every page; write nothing unless every page imports without errors.
+
+    Raises `UserError` for bad options (an invalid --id, --id with several files) and
+    for a target that exists when `force` is False.
+    """
+    if entry_id and not SLUG.match(entry_id):
+        raise UserError(f"--id '{entry_id}' is not a slug (lowercase letters, digits, single hyphens)")
+    if entry_id and len(files) > 1:
+        raise UserError("--id can only be used when importing a single file")
+    out_dir = Path(out)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"--out {out_dir} is not a folder")
+    report = ImportReport()
+    known = known_entries(out_dir)
+    parsed: list[tuple[str, dict[str, object]]] = []
+    for f in files:
+        path = os.fspath(f)
+        text, problems = read_page(path)
+        report.diagnostics.extend(problems)
+        if text is None:
+            continue
+        data, diags = parse_page(text, path, entry_id=entry_id)
+        if data is not None:
+            known.setdefault(muscle_key(str(data["name"])), str(data["id"]))
+            parsed.append((path, data))
+        else:
+            report.diagnostics.extend(diags)
+    seen: dict[str, str] = {}
+    for path, _ in parsed:
+        # Second pass: link associated muscles to entries of this batch too.
+        text, _problems = read_page(path)
+        assert text is not None
+        data, diags = parse_page(text, path, known=known, entry_id=entry_id)
+        report.diagnostics.extend(diags)
+        if data is None:
+            continue
+        ident = str(data["id"])
+        if ident in seen:
+            report.diagnostics.append(
+                Diagnostic(Location(path), "E607", f"id '{ident}' is also produced by {seen[ident]}")
+            )
+            continue
+        seen[ident] = path
+        target = out_dir / f"{ident}.yaml"
+        yaml_text = dump_entry(
+            data, f"Imported from {Path(path).name} by 'studytool import'; review, then edit freely."
+        )
+        bad = check_yaml(yaml_text, str(target), ident)
+        for d in bad:
+            report.diagnostics.append(
+                Diagnostic(Location(path), "E606", f"internal error: the generated entry is invalid: {d}")
+            )
+        if not bad:
+            report.entries.append(Imported(path, ident, target, yaml_text))
+    report.diagnostics.sort(key=lambda d: (d.location, d.code))
+    if report.errors or dry_run:
+        return report
+    existing = [e.target for e in report.entries if e.target.exists()]
+    if existing and not force:
+        raise UserError(f"{existing[0]} already exists; pass --force to overwrite it")
+    for i, entry in enumerate(report.entries):
+        atomic_write(entry.target, entry.yaml)
+        report.entries[i] = Imported(entry.source, entry.entry_id, entry.target, entry.yaml, True)
+    return report
