@@ -1,0 +1,247 @@
+"""`build` and `check`: compile the facts to a deck, compare against the committed lock.
+
+The check never touches SQLite or zip: it compares content hashes with the lock and the
+lock's record of the committed .apkg, so it stays cheap on large knowledge bases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from studytool.anki.atomic import remove_stale_temps, write_atomic
+from studytool.anki.lock import Lock, Stamp, format_lock, next_mod, read_lock
+from studytool.anki.notetypes import model_json, models
+from studytool.anki.package import MediaFile, Progress, layout_digest, write_collection, write_zip
+from studytool.anki.render import Note, image_field, render_all
+from studytool.errors import Diagnostic, InputError, UserError
+from studytool.facts import slug
+from studytool.model import KnowledgeBase
+
+DEFAULT_DECK = "Trigger Points"
+DECK_DESCRIPTION = (
+    "Trigger-point anatomy, built by studytool. Re-import a newer release to receive corrections: "
+    "your review history is kept."
+)
+
+
+@dataclass
+class BuildReport:
+    """What a build produced (or, for a check, how the committed deck differs)."""
+
+    deck: str
+    apkg: Path
+    lock: Path
+    notes: int = 0
+    cards: int = 0
+    media: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    models_changed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    written: bool = False
+    tsv: Path | None = None
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.models_changed or self.problems)
+
+
+@dataclass
+class _Plan:
+    deck: str
+    deck_id: int
+    notes: list[Note]
+    media: list[MediaFile]
+    models: dict[int, Any]
+    model_hashes: dict[int, str]
+
+
+def deck_stem(deck: str, muscles: Sequence[str] = (), facets: Sequence[str] = ()) -> str:
+    """File stem of a deck: its slug, plus the selection for partial builds."""
+    stem = slug(deck)
+    if muscles or facets:
+        stem += "--" + slug("-".join([*muscles, *facets]))[:60]
+    return stem
+
+
+def deck_id_for(deck: str) -> int:
+    """A stable deck id from the deck name (Anki matches decks by name anyway)."""
+    return 1_764_000_000_000 + int(hashlib.sha256(deck.encode()).hexdigest()[:12], 16) % 10**9
+
+
+def load_media(kb: KnowledgeBase, wanted: set[str]) -> tuple[list[MediaFile], dict[str, str]]:
+    """Pack each wanted entry's image under a content-hashed name; located errors otherwise."""
+    root = Path(kb.root).resolve()
+    files: dict[str, MediaFile] = {}
+    images: dict[str, str] = {}
+    diags: list[Diagnostic] = []
+    for entry in kb.entries:
+        if entry.media is None or entry.id not in wanted:
+            continue
+        from studytool.errors import Location
+
+        where = entry.media.location or Location(entry.path)
+        rel = entry.media.image
+        target = (root / rel).resolve()
+        if os.path.isabs(rel) or root not in target.parents:
+            diags.append(Diagnostic(where, "E019", f"media path '{rel}' is outside the source folder"))
+            continue
+        try:
+            data = target.read_bytes()
+        except OSError:
+            diags.append(Diagnostic(where, "E019", f"media file '{rel}' not found"))
+            continue
+        name = f"tp-{hashlib.sha256(data).hexdigest()[:16]}{target.suffix.lower()}"
+        files[name] = MediaFile(name, data)
+        images[entry.id] = image_field(name, entry.media.caption)
+    if diags:
+        raise InputError(diags)
+    return sorted(files.values(), key=lambda m: m.name), images
+
+
+def _model_hash(data: dict[str, Any]) -> str:
+    import json
+
+    content = {k: v for k, v in data.items() if k not in ("mod", "did")}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def plan(src: str | os.PathLike[str], deck: str, muscles: Sequence[str], facets: Sequence[str]) -> _Plan:
+    """Load, select and render: everything but the mods and the files."""
+    from studytool.facts import derive_facts
+    from studytool.selection import check_selection
+    from studytool.source import load_kb_or_raise
+
+    kb = load_kb_or_raise(src)
+    check_selection(kb, muscles, facets)
+    facts = derive_facts(kb, muscles=muscles, facets=facets)
+    if not facts:
+        raise UserError("the selection has no facts; nothing to build")
+    media, images = load_media(kb, {f.entry for f in facts})
+    notes = render_all(facts, images)
+    deck_id = deck_id_for(deck)
+    mods = models()
+    hashes = {mid: _model_hash(model_json(m, deck_id, 0)) for mid, m in mods.items()}
+    return _Plan(deck, deck_id, notes, media, mods, hashes)
+
+
+def _compare(p: _Plan, lock: Lock, report: BuildReport) -> None:
+    current = {n.guid for n in p.notes}
+    for n in p.notes:
+        old = lock.notes.get(n.guid)
+        if old is None:
+            report.added.append(n.fact_id)
+        elif old.hash != n.hash:
+            report.changed.append(n.fact_id)
+    report.removed = sorted(s.name for g, s in lock.notes.items() if g not in current)
+    for mid, h in p.model_hashes.items():
+        old = lock.models.get(str(mid))
+        if old is None or old.hash != h:
+            report.models_changed.append(p.models[mid].name)
+    report.notes = len(p.notes)
+    report.cards = sum(len(n.ords) for n in p.notes)
+    report.media = len(p.media)
+
+
+def _paths(out: Path, deck: str, muscles: Sequence[str], facets: Sequence[str]) -> tuple[Path, Path]:
+    stem = deck_stem(deck, muscles, facets)
+    return out / f"{stem}.apkg", out / f"{stem}.lock.json"
+
+
+def build_deck(
+    src: str | os.PathLike[str] = "cards_src",
+    out: str | os.PathLike[str] = "decks",
+    *,
+    now: int,
+    deck: str = DEFAULT_DECK,
+    muscles: Sequence[str] = (),
+    facets: Sequence[str] = (),
+    tsv: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build `<out>/<deck-slug>.apkg` and its lock; two builds from the same inputs are identical."""
+    from genanki import Deck
+
+    out_dir = Path(out)
+    apkg, lock_path = _paths(out_dir, deck, muscles, facets)
+    lock = read_lock(lock_path)
+    p = plan(src, deck, muscles, facets)
+    report = BuildReport(deck, apkg, lock_path)
+    _compare(p, lock, report)
+
+    mods = [next_mod(lock.notes.get(n.guid), n.hash, now) for n in p.notes]
+    models_json: dict[str, Any] = {}
+    new_lock = Lock(deck=deck)
+    for mid, model in p.models.items():
+        mod = next_mod(lock.models.get(str(mid)), p.model_hashes[mid], now)
+        models_json[str(mid)] = model_json(model, p.deck_id, mod)
+        new_lock.models[str(mid)] = Stamp(model.name, p.model_hashes[mid], mod)
+    for n, mod in zip(p.notes, mods, strict=True):
+        new_lock.notes[n.guid] = Stamp(n.fact_id, n.hash, mod)
+    new_lock.layout = layout_digest(deck, p.deck_id, p.notes, p.media)
+    deck_json = Deck(p.deck_id, deck, DECK_DESCRIPTION).to_json()
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(out_dir, apkg.name)
+    remove_stale_temps(out_dir, lock_path.name)
+    with tempfile.TemporaryDirectory(prefix="studytool-build-") as tmp:
+        col = Path(tmp) / "collection.anki2"
+        write_collection(
+            col, deck_json=deck_json, models_json=models_json, notes=p.notes, mods=mods, progress=progress
+        )
+
+        write_atomic(apkg, lambda fh: write_zip(fh, col, p.media))
+    new_lock.package_sha256 = _sha256(apkg)
+    write_atomic(lock_path, format_lock(new_lock))
+    if tsv is not None:
+        from studytool.anki.tsv import tsv_text
+
+        names = {mid: m.name for mid, m in p.models.items()}
+        write_atomic(Path(tsv), tsv_text(p.notes, deck, names))
+        report.tsv = Path(tsv)
+    report.written = True
+    return report
+
+
+def check_deck(
+    src: str | os.PathLike[str] = "cards_src",
+    out: str | os.PathLike[str] = "decks",
+    *,
+    deck: str = DEFAULT_DECK,
+    muscles: Sequence[str] = (),
+    facets: Sequence[str] = (),
+) -> BuildReport:
+    """Compare the committed deck and lock with the sources; write nothing."""
+    apkg, lock_path = _paths(Path(out), deck, muscles, facets)
+    p = plan(src, deck, muscles, facets)
+    report = BuildReport(deck, apkg, lock_path)
+    if not lock_path.is_file():
+        report.problems.append(f"{lock_path} is missing")
+        lock = Lock()
+    else:
+        lock = read_lock(lock_path)
+    _compare(p, lock, report)
+    if lock.deck and lock.deck != deck:
+        report.problems.append(f"{lock_path} is for deck '{lock.deck}', not '{deck}'")
+    if lock.layout and lock.layout != layout_digest(deck, p.deck_id, p.notes, p.media):
+        report.problems.append("note order, card count or media changed")
+    if not apkg.is_file():
+        report.problems.append(f"{apkg} is missing")
+    elif lock.package_sha256 and _sha256(apkg) != lock.package_sha256:
+        report.problems.append(f"{apkg} does not match its lock file (edited or stale)")
+    return report
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,94 @@
+"""The lock file beside each deck: content hash and `mod` of every note and note type.
+
+Anki updates an existing note only when the incoming `mod` is newer. The lock keeps the
+`mod` of unchanged notes, so a re-import leaves them (and the student's own edits) alone,
+while a changed note gets a newer `mod` and wins.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from studytool.errors import UserError
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The recorded state of one note (or note type)."""
+
+    name: str  # fact id (notes) or note type name (models)
+    hash: str
+    mod: int
+
+
+@dataclass
+class Lock:
+    """Everything the build must remember between runs."""
+
+    deck: str = ""
+    package_sha256: str = ""
+    layout: str = ""
+    models: dict[str, Stamp] = field(default_factory=dict)
+    notes: dict[str, Stamp] = field(default_factory=dict)  # guid -> stamp
+
+
+def next_mod(old: Stamp | None, new_hash: str, now: int) -> int:
+    """Unchanged keeps its mod; changed gets max(now, old + 1); new gets now."""
+    if old is None:
+        return now
+    if old.hash == new_hash:
+        return old.mod
+    return max(now, old.mod + 1)
+
+
+def read_lock(path: Path) -> Lock:
+    """Load a lock file; a missing file is an empty lock, a broken one a user error."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Lock()
+    except OSError as exc:
+        raise UserError(f"cannot read lock file {path}: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+        if data.get("format") != FORMAT:
+            raise ValueError(f"unsupported format {data.get('format')!r}")
+        return Lock(
+            deck=str(data.get("deck", "")),
+            package_sha256=str(data.get("package", {}).get("sha256", "")),
+            layout=str(data.get("package", {}).get("layout", "")),
+            models={k: _stamp(v, "name") for k, v in data.get("models", {}).items()},
+            notes={k: _stamp(v, "fact") for k, v in data.get("notes", {}).items()},
+        )
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        raise UserError(f"lock file {path} is corrupt ({exc}); restore it from git") from None
+
+
+def _stamp(value: Any, key: str) -> Stamp:
+    return Stamp(str(value[key]), str(value["hash"]), int(value["mod"]))
+
+
+def _line(key: str, name_key: str, s: Stamp) -> str:
+    body = json.dumps({name_key: s.name, "hash": s.hash, "mod": s.mod}, ensure_ascii=False)
+    return f"    {json.dumps(key, ensure_ascii=False)}: {body}"
+
+
+def format_lock(lock: Lock) -> str:
+    """Stable, sorted, one line per note: easy to review in a diff."""
+    head = json.dumps(
+        {
+            "format": FORMAT,
+            "deck": lock.deck,
+            "package": {"sha256": lock.package_sha256, "layout": lock.layout},
+        },
+        ensure_ascii=False,
+        indent=2,
+    )[:-2]
+    models = ",\n".join(_line(k, "name", lock.models[k]) for k in sorted(lock.models))
+    notes = ",\n".join(_line(k, "fact", lock.notes[k]) for k in sorted(lock.notes))
+    return f'{head},\n  "models": {{\n{models}\n  }},\n  "notes": {{\n{notes}\n  }}\n}}\n'

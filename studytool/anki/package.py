@@ -1,0 +1,116 @@
+"""Write the collection SQLite and pack it into a deterministic .apkg zip."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from studytool.anki.render import Note
+
+# Fixed epoch (2025-11-24 UTC, in ms) for note and card ids: ids never depend on build time.
+ID_EPOCH_MS = 1_764_000_000_000
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+CHUNK = 1 << 20
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """A media file packed under its content-hashed name."""
+
+    name: str
+    data: bytes
+
+
+def note_ids(count: int) -> list[int]:
+    """Note ids in curriculum order, from the fixed epoch."""
+    return [ID_EPOCH_MS + i for i in range(count)]
+
+
+def layout_digest(deck: str, deck_id: int, notes: Sequence[Note], media: Sequence[MediaFile]) -> str:
+    """Digest of everything in the package that is not a note's content or mod: ids, due, media."""
+    h = hashlib.sha256()
+    h.update(json.dumps([deck, deck_id, [m.name for m in media]]).encode())
+    for n in notes:
+        h.update(f"\x1e{n.guid}\x1f{len(n.ords)}".encode())
+    return h.hexdigest()[:20]
+
+
+def write_collection(
+    path: Path,
+    *,
+    deck_json: dict[str, Any],
+    models_json: dict[str, Any],
+    notes: Sequence[Note],
+    mods: Sequence[int],
+    progress: Progress | None = None,
+) -> None:
+    """Create the legacy (schema 11) collection that genanki writes, in one transaction."""
+    from genanki.apkg_col import APKG_COL
+    from genanki.apkg_schema import APKG_SCHEMA
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.executescript(APKG_SCHEMA)
+        conn.executescript(APKG_COL)
+        conn.execute("BEGIN")
+        (decks_text,) = conn.execute("SELECT decks FROM col").fetchone()
+        decks = json.loads(decks_text)
+        decks[str(deck_json["id"])] = deck_json
+        conn.execute("UPDATE col SET decks = ?, models = ?", (json.dumps(decks), json.dumps(models_json)))
+        deck_id = deck_json["id"]
+        step = 2000
+        card_id = ID_EPOCH_MS
+        for start in range(0, len(notes), step):
+            note_rows, card_rows = [], []
+            for i in range(start, min(start + step, len(notes))):
+                n, mod, nid = notes[i], mods[i], ID_EPOCH_MS + i
+                sfld = n.sort_text
+                csum = int(hashlib.sha1(sfld.encode("utf-8")).hexdigest()[:8], 16)
+                tags = f" {' '.join(n.tags)} " if n.tags else ""
+                note_rows.append((nid, n.guid, n.model_id, mod, -1, tags, "\x1f".join(n.fields), sfld, csum))
+                for ord_ in n.ords:
+                    card_rows.append((card_id, nid, deck_id, ord_, mod, i + 1))
+                    card_id += 1
+            conn.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,0,'')", note_rows)
+            conn.executemany("INSERT INTO cards VALUES (?,?,?,?,?,-1,0,0,?,0,0,0,0,0,0,0,0,'')", card_rows)
+            if progress:
+                progress(min(start + step, len(notes)), len(notes))
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def _info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def write_zip(fh: BinaryIO, collection: Path, media: Iterable[MediaFile]) -> None:
+    """Deterministic .apkg: fixed dates and attributes, sorted members, DEFLATE."""
+    files = sorted(media, key=lambda m: m.name)
+    members: dict[str, bytes | Path] = {str(i): m.data for i, m in enumerate(files)}
+    members["collection.anki2"] = collection
+    members["media"] = json.dumps({str(i): m.name for i, m in enumerate(files)}, sort_keys=True).encode()
+    large = collection.stat().st_size > 0x7FFF0000
+    with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(members):
+            content = members[name]
+            if isinstance(content, bytes):
+                zf.writestr(_info(name), content)
+            else:
+                with content.open("rb") as src, zf.open(_info(name), "w", force_zip64=large) as dst:
+                    shutil.copyfileobj(src, dst, CHUNK)

@@ -1,0 +1,102 @@
+"""Facts to Anki notes: escaped field texts, tags, GUIDs and content hashes. No I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from studytool.anki.notetypes import BASIC_ID, CLOZE_ID
+from studytool.errors import UserError
+from studytool.model import Fact
+
+GUID_NAMESPACE = "studytool:trigger-points"
+
+
+@dataclass(frozen=True)
+class Note:
+    """One note ready for the collection: model, escaped fields, tags and card ords."""
+
+    fact_id: str
+    guid: str
+    model_id: int
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    ords: tuple[int, ...]
+    sort_text: str
+    hash: str
+
+
+def esc(text: str) -> str:
+    """HTML-escape a plain text for an Anki field; newlines become <br>."""
+    return html.escape(text, quote=True).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def _cloze_body(text: str) -> str:
+    """Escape a text that sits inside {{cN::...}}: '::', '{' and '}' would end or split it."""
+    return esc(text).replace(":", "&#58;").replace("{", "&#123;").replace("}", "&#125;")
+
+
+def cloze_text(question: str, items: Sequence[str]) -> str:
+    """The question, then the list with each item as its own deletion c1..cN."""
+    lis = "".join(f"<li>{{{{c{i}::{_cloze_body(item)}}}}}</li>" for i, item in enumerate(items, 1))
+    return f'<div class="tp-q">{esc(question)}</div><ol class="tp-list">{lis}</ol>'
+
+
+def image_field(filename: str, caption: str) -> str:
+    """An <img> referencing a packed media file by its basename."""
+    alt = f' alt="{html.escape(caption, quote=True)}"' if caption else ""
+    return f'<img src="{html.escape(filename, quote=True)}"{alt}>'
+
+
+def content_hash(model_id: int, fields: Sequence[str], tags: Sequence[str]) -> str:
+    """What Anki compares: the note type, the fields and the tags."""
+    blob = json.dumps([model_id, list(fields), list(tags)], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
+
+
+def check_tags(fact: Fact) -> None:
+    for tag in fact.tags:
+        if not tag or any(c.isspace() for c in tag):
+            raise UserError(f"fact {fact.id}: tag {tag!r} is empty or contains whitespace")
+
+
+def render(fact: Fact, guid: str, image: str = "") -> Note:
+    """The Anki note of one fact; `image` is the ready Image field (or '')."""
+    check_tags(fact)
+    meta = (esc(fact.muscle), esc(fact.facet), esc(fact.source))
+    extra = esc(fact.extra)
+    if fact.items:
+        fields: tuple[str, ...] = (cloze_text(fact.question, fact.items), extra, image, *meta)
+        model_id, ords = CLOZE_ID, tuple(range(len(fact.items)))
+    else:
+        fields = (esc(fact.question), esc(fact.answer), extra, image, *meta)
+        model_id, ords = BASIC_ID, (0,)
+    tags = tuple(sorted(set(fact.tags)))
+    return Note(
+        fact_id=fact.id,
+        guid=guid,
+        model_id=model_id,
+        fields=fields,
+        tags=tags,
+        ords=ords,
+        sort_text=fact.question,
+        hash=content_hash(model_id, fields, tags),
+    )
+
+
+def render_all(facts: Sequence[Fact], images: Mapping[str, str]) -> list[Note]:
+    """Notes for all facts, in order; a duplicate fact id or GUID is a build error."""
+    from genanki import guid_for
+
+    notes: list[Note] = []
+    seen: dict[str, str] = {}
+    for fact in facts:
+        guid = guid_for(GUID_NAMESPACE, fact.id)
+        if guid in seen:
+            raise UserError(f"duplicate note GUID {guid!r}: facts {seen[guid]!r} and {fact.id!r}")
+        seen[guid] = fact.id
+        notes.append(render(fact, guid, images.get(fact.entry, "")))
+    return notes
