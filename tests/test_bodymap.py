@@ -196,3 +196,20 @@ def test_map_command_png(src: Path, tmp_path: Path) -> None:
 def test_map_command_has_help() -> None:
     code, stdout, _ = run_cli("map", "--help")
     assert code == 0 and "Example:" in stdout
+
+
+def test_docs_gallery_is_current() -> None:
+    """docs/gallery.md and docs/img/maps/ match cards_src (run scripts/make_docs_pictures.py)."""
+    import importlib.util
+
+    from studytool.source import load_kb_or_raise
+
+    script = CARDS.parent / "scripts" / "make_docs_pictures.py"
+    spec = importlib.util.spec_from_file_location("make_docs", script)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    files = module.gallery_pictures(load_kb_or_raise(CARDS))
+    stale = [str(p) for p, data in files.items() if not p.exists() or p.read_bytes() != data]
+    assert not stale, "stale docs pictures; run: python scripts/make_docs_pictures.py"
+    assert {p.stem for p in module.MAPS.glob("*.svg")} == {e.id for e in ENTRIES}

@@ -19,6 +19,7 @@ from studytool.bodymap.geometry import (
     _num,
     smooth_path,
 )
+from studytool.facts import mid
 from studytool.model import Entry
 from studytool.regions import region_name
 
@@ -179,7 +180,7 @@ def _legend(primary: bool, spill: bool, marks: bool) -> list[str]:
 def describe(entry: Entry) -> str:
     """A plain-text description of the map (for <desc> and alt text)."""
     primary, spill = zones(entry)
-    parts = [f"Body chart of the pain referred by {entry.name} trigger points, shown on the right side."]
+    parts = [f"Body chart of the pain referred by {mid(entry.name)} trigger points, shown on the right side."]
     if primary:
         parts.append("Essential pain: " + ", ".join(region_name(z) for z in primary) + ".")
     if spill:
