@@ -14,6 +14,7 @@ from studytool.cli import build as _build  # noqa: F401
 from studytool.cli import importer as _importer  # noqa: F401  (registers commands)
 from studytool.cli import kb as _kb  # noqa: F401  (registers commands)
 from studytool.cli import map as _map  # noqa: F401
+from studytool.cli import quiz as _quiz  # noqa: F401
 from studytool.cli._app import app, err
 from studytool.errors import ExitCode, InputError, UserError
 

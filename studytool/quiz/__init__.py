@@ -1,0 +1,1 @@
+"""The quiz: a pure session engine (`engine`) and the terminal front end (`terminal`)."""

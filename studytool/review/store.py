@@ -1,0 +1,417 @@
+"""The SQLite review store: one row per fact, an append-only review log, one transaction per answer.
+
+Safety rules: WAL journal with `synchronous=FULL`, a busy timeout so a second session
+waits instead of failing, `PRAGMA user_version` migrations applied forward, and every
+check (not SQLite, corrupt, newer schema, read-only) done before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from studytool.clock import to_text
+from studytool.errors import UserError
+from studytool.review.migrations import MIGRATIONS, SCHEMA_VERSION
+from studytool.review.scheduling import card_id, due_of, review
+
+if TYPE_CHECKING:
+    from fsrs import Scheduler
+
+    from studytool.model import Fact
+
+STATE_ENV = "STUDYTOOL_STATE"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 15000
+LEECH_FAILS = 8
+NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
+STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
+
+
+def default_state_path() -> Path:
+    """`STUDYTOOL_STATE`, else `review.sqlite3` in the platform's user data folder."""
+    env = os.environ.get(STATE_ENV, "").strip()
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("studytool", appauthor=False) / "review.sqlite3"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The mutable part of a card row; stored as JSON before and after every log row."""
+
+    state: int = NEW
+    due: str | None = None
+    card: dict[str, Any] | None = None
+    reps: int = 0
+    lapses: int = 0
+    fails: int = 0
+    leech: int = 0
+    introduced: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> Snapshot:
+        return cls(**json.loads(text))
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """What the queue needs to know about one fact."""
+
+    fact_id: str
+    state: int
+    due: str | None
+    buried_until: str | None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The outcome of one logged answer."""
+
+    review_id: int
+    fact_id: str
+    rating: int
+    before: Snapshot
+    after: Snapshot
+    cram: bool
+
+    @property
+    def became_leech(self) -> bool:
+        return bool(self.after.leech and not self.before.leech)
+
+
+_SNAP_COLS = "state, due, card, reps, lapses, fails, leech, introduced"
+
+
+def _snapshot(row: sqlite3.Row | tuple[Any, ...]) -> Snapshot:
+    state, due, card, reps, lapses, fails, leech, introduced = tuple(row)
+    return Snapshot(state, due, json.loads(card) if card else None, reps, lapses, fails, leech, introduced)
+
+
+def _writable(path: Path) -> bool:
+    """os.access alone says yes to root; also require a write bit in the mode."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return os.access(path, os.W_OK) and bool(mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a schema script into complete statements (trigger bodies contain ';')."""
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                yield buf.strip()
+            buf = ""
+
+
+class Store:
+    """An open review state. Use `open_store` to get one; close it when done."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+
+    # -- plumbing ---------------------------------------------------------------
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Turn SQLite failures into one-line user errors."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if "locked" in text or "busy" in text:
+                raise UserError(f"review state {self.path} is busy (another session?): {text}") from None
+            if "readonly" in text or "read-only" in text:
+                raise UserError(f"review state {self.path} is read-only: {text}") from None
+            raise UserError(f"review state {self.path} cannot be used: {text}") from None
+        except sqlite3.DatabaseError as exc:
+            raise UserError(f"review state {self.path} is damaged: {exc}") from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT (rolled back on any error)."""
+        with self.guard():
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- facts --------------------------------------------------------------------
+    def sync(self, facts: Iterable[Fact], now: datetime) -> int:
+        """Record every current fact; retire rows whose fact left the sources. Returns #retired."""
+        rows = [
+            (f.id, card_id(f.id), f.entry, f.muscle, f.facet, f.question, pos) for pos, f in enumerate(facts)
+        ]
+        with self.transaction() as db:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS current_ids (fact_id TEXT PRIMARY KEY)")
+            db.execute("DELETE FROM current_ids")
+            db.executemany("INSERT OR IGNORE INTO current_ids VALUES (?)", [(r[0],) for r in rows])
+            db.executemany(
+                """INSERT INTO cards (fact_id, card_id, entry, muscle, facet, question, position)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (fact_id) DO UPDATE SET
+                     entry = excluded.entry, muscle = excluded.muscle, facet = excluded.facet,
+                     question = excluded.question, position = excluded.position, retired = NULL
+                   WHERE cards.entry IS NOT excluded.entry OR cards.muscle IS NOT excluded.muscle
+                     OR cards.facet IS NOT excluded.facet OR cards.question IS NOT excluded.question
+                     OR cards.position IS NOT excluded.position OR cards.retired IS NOT NULL""",
+                rows,
+            )
+            cur = db.execute(
+                "UPDATE cards SET retired = ? WHERE retired IS NULL "
+                "AND fact_id NOT IN (SELECT fact_id FROM current_ids)",
+                (to_text(now),),
+            )
+            return cur.rowcount
+
+    def rows(self) -> dict[str, CardRow]:
+        """Queue data for every fact that is not retired (read once per session)."""
+        with self.guard():
+            cur = self.conn.execute(
+                "SELECT fact_id, state, due, buried_until FROM cards WHERE retired IS NULL"
+            )
+            return {r[0]: CardRow(*r) for r in cur}
+
+    def snapshot(self, fact_id: str) -> Snapshot:
+        with self.guard():
+            row = self.conn.execute(
+                f"SELECT {_SNAP_COLS} FROM cards WHERE fact_id = ?", (fact_id,)
+            ).fetchone()
+        if row is None:
+            raise UserError(f"unknown fact '{fact_id}' in the review state")
+        return _snapshot(row)
+
+    def introduced_between(self, start: datetime, end: datetime) -> int:
+        """How many new facts had their first scheduled review in [start, end)."""
+        with self.guard():
+            row = self.conn.execute(
+                "SELECT COUNT(*) FROM cards WHERE introduced >= ? AND introduced < ?",
+                (to_text(start), to_text(end)),
+            ).fetchone()
+        return int(row[0])
+
+    def next_due(self) -> datetime | None:
+        with self.guard():
+            row = self.conn.execute(
+                "SELECT MIN(due) FROM cards WHERE state > 0 AND retired IS NULL"
+            ).fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    # -- answers ------------------------------------------------------------------
+    def answer(
+        self,
+        fact_id: str,
+        rating: int,
+        now: datetime,
+        *,
+        scheduler: Scheduler | None,
+        mode: str,
+        typed: str | None = None,
+        score: float | None = None,
+        duration_ms: int | None = None,
+        cram: bool = False,
+    ) -> Answer:
+        """Log one answer and (unless cramming) reschedule the fact, in one transaction."""
+        if rating not in (1, 2, 3, 4):
+            raise ValueError(f"rating must be 1-4, not {rating}")
+        with self.transaction() as db:
+            row = db.execute(f"SELECT {_SNAP_COLS} FROM cards WHERE fact_id = ?", (fact_id,)).fetchone()
+            if row is None:
+                raise UserError(f"unknown fact '{fact_id}' in the review state")
+            before = _snapshot(row)
+            after = before
+            if not cram:
+                if scheduler is None:
+                    raise ValueError("a scheduler is needed outside cram mode")
+                card = review(scheduler, fact_id, before.card, rating, now)
+                fails = before.fails + (rating == 1)
+                after = Snapshot(
+                    state=int(card["state"]),
+                    due=to_text(due_of(card)),
+                    card=card,
+                    reps=before.reps + 1,
+                    lapses=before.lapses + (rating == 1 and before.state == REVIEW),
+                    fails=fails,
+                    leech=int(bool(before.leech) or fails >= LEECH_FAILS),
+                    introduced=before.introduced or to_text(now),
+                )
+                self._write(db, fact_id, after)
+            cur = db.execute(
+                """INSERT INTO reviews (fact_id, time, kind, rating, duration_ms, mode, typed, score,
+                                       state_before, state_after, cram)
+                   VALUES (?, ?, 'review', ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    fact_id,
+                    to_text(now),
+                    rating,
+                    duration_ms,
+                    mode,
+                    typed,
+                    score,
+                    before.to_json(),
+                    after.to_json(),
+                    int(cram),
+                ),
+            )
+            return Answer(int(cur.lastrowid or 0), fact_id, rating, before, after, cram)
+
+    @staticmethod
+    def _write(db: sqlite3.Connection, fact_id: str, snap: Snapshot) -> None:
+        db.execute(
+            """UPDATE cards SET state = ?, due = ?, card = ?, reps = ?, lapses = ?, fails = ?,
+                                leech = ?, introduced = ? WHERE fact_id = ?""",
+            (
+                snap.state,
+                snap.due,
+                json.dumps(snap.card, sort_keys=True) if snap.card else None,
+                snap.reps,
+                snap.lapses,
+                snap.fails,
+                snap.leech,
+                snap.introduced,
+                fact_id,
+            ),
+        )
+
+    def undo(self, review_id: int, now: datetime) -> Snapshot:
+        """Cancel a review: restore the state before it and log an 'undo' row (nothing is deleted)."""
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT fact_id, kind, state_before, cram FROM reviews WHERE id = ?", (review_id,)
+            ).fetchone()
+            if row is None or row[1] != "review":
+                raise UserError(f"review {review_id} cannot be undone")
+            fact_id, _, before_json, cram = row
+            later = db.execute(
+                """SELECT COUNT(*) FROM reviews r WHERE r.fact_id = ? AND r.id > ? AND r.kind = 'review'
+                   AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id)""",
+                (fact_id, review_id),
+            ).fetchone()[0]
+            done = db.execute("SELECT 1 FROM reviews WHERE undoes = ?", (review_id,)).fetchone()
+            if later or done:
+                raise UserError(f"review {review_id} is no longer the latest answer of {fact_id}")
+            current = _snapshot(
+                db.execute(f"SELECT {_SNAP_COLS} FROM cards WHERE fact_id = ?", (fact_id,)).fetchone()
+            )
+            restored = current if cram else Snapshot.from_json(before_json)
+            if not cram:
+                self._write(db, fact_id, restored)
+            db.execute(
+                """INSERT INTO reviews (fact_id, time, kind, state_before, state_after, cram, undoes)
+                   VALUES (?, ?, 'undo', ?, ?, ?, ?)""",
+                (fact_id, to_text(now), current.to_json(), restored.to_json(), cram, review_id),
+            )
+            return restored
+
+    def bury(self, fact_id: str, until: datetime) -> None:
+        """Hide a fact from queues until `until` (the next study day)."""
+        with self.transaction() as db:
+            db.execute("UPDATE cards SET buried_until = ? WHERE fact_id = ?", (to_text(until), fact_id))
+
+
+def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = True) -> Store:
+    """Open (and create or migrate) a review state, refusing anything unsafe with a `UserError`."""
+    target = Path(path) if path is not None else default_state_path()
+    target = target.expanduser()
+    if target.exists():
+        if not target.is_file():
+            raise UserError(f"review state {target} is not a file")
+        try:
+            with target.open("rb") as fh:
+                head = fh.read(16)
+        except OSError as exc:
+            raise UserError(f"cannot read review state {target}: {exc.strerror}") from None
+        if head and head != SQLITE_MAGIC:
+            raise UserError(f"review state {target} is not a SQLite database; refusing to touch it")
+        if not _writable(target):
+            raise UserError(f"review state {target} is read-only")
+        if not _writable(target.parent):
+            raise UserError(f"folder of the review state {target.parent} is read-only (SQLite needs it)")
+    else:
+        if not create:
+            raise UserError(f"no review state at {target} yet (run 'studytool quiz' first)")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"cannot create the folder {target.parent}: {exc.strerror}") from None
+        if not _writable(target.parent):
+            raise UserError(f"cannot create review state in read-only folder {target.parent}")
+    try:
+        conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise UserError(f"cannot open review state {target}: {exc}") from None
+    store = Store(target, conn)
+    try:
+        _prepare(store)
+    except BaseException:
+        conn.close()
+        raise
+    return store
+
+
+def _prepare(store: Store) -> None:
+    db = store.conn
+    with store.guard():
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("BEGIN")  # read version and tables from one snapshot
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        db.execute("COMMIT")
+        if version > SCHEMA_VERSION:
+            raise UserError(
+                f"review state {store.path} was written by a newer studytool (schema {version}, "
+                f"this version knows {SCHEMA_VERSION}); upgrade studytool"
+            )
+        if version == 0 and tables - {"sqlite_sequence"}:
+            raise UserError(f"{store.path} is a SQLite database but not a studytool review state")
+        if version:
+            problem = db.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if problem != "ok":
+                raise UserError(f"review state {store.path} is damaged: {problem}")
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise UserError(f"review state {store.path}: cannot switch to WAL mode ({mode})")
+        db.execute("PRAGMA synchronous = FULL")
+        db.execute("PRAGMA foreign_keys = ON")
+    if version < SCHEMA_VERSION:
+        with store.transaction():
+            current = int(db.execute("PRAGMA user_version").fetchone()[0])
+            for step in range(current, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[step]):
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
+            )
+
+
+__all__ = ["Answer", "CardRow", "Snapshot", "Store", "open_store"]
