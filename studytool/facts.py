@@ -221,38 +221,40 @@ def entry_facts(e: Entry) -> list[Fact]:
 
 
 def nerve_facts(entries: Sequence[Entry]) -> list[Fact]:
-    """Reverse facts 'which muscles does nerve X supply?', complete over the knowledge base."""
+    """Reverse facts 'which muscles does nerve X supply?' for nerves shared by several entries.
+
+    The answer lists every entry with that nerve, so it is complete for the knowledge base.
+    A nerve with a single muscle here is not asked: the deck cannot know the nerve's other
+    muscles, and names such as 'nerve to piriformis' would give the answer away. The id is
+    built from the nerve, so adding a muscle to the group keeps the review history.
+    """
     groups: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         if e.innervation:
             groups[normal_nerve(e.innervation.nerve)].append(e)
     out = []
-    for _, members in sorted(groups.items()):
+    for key, members in sorted(groups.items()):
+        if len(members) < 2:
+            continue
         first = members[0]
         assert first.innervation is not None
         nerve = mid(first.innervation.nerve)
         names = [m.name for m in members]
-        plural = len(members) > 1
-        q = (
-            f"Which muscles in this deck are supplied by the {nerve}?"
-            if plural
-            else f"Which muscle in this deck is supplied by the {nerve}?"
-        )
         b = _Builder(first)
         b.add(
-            f"nerve-{slug(nerve)}",
+            "muscles",
             "innervation",
-            q,
-            "" if plural else names[0],
-            items=names if plural else (),
+            f"Which muscles in this deck are supplied by the {nerve}?",
+            "",
+            items=names,
             reverse=True,
-            extra="Complete for this knowledge base." if plural else "",
+            extra=f"All {len(names)} muscles of this knowledge base with this nerve.",
         )
         fact = b.facts[0]
         tags = tuple(t for t in fact.tags if not t.startswith("TP::Muscle::")) + tuple(
             f"TP::Muscle::{tag_word(m.name)}" for m in members
         )
-        out.append(_replace(fact, id=f"{first.id}__nerve-{slug(nerve)}", tags=tags, muscle=" / ".join(names)))
+        out.append(_replace(fact, id=f"nerve-{slug(key)}__muscles", tags=tags, muscle=" / ".join(names)))
     return out
 
 
