@@ -55,3 +55,12 @@ def plain(rendered: str) -> str:
 
     body = rendered.split("</style>", 1)[-1]
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def expected(src: Path = KB) -> tuple[int, int]:
+    """(notes, cards) the fixture should give: one card per Basic note, one per list item."""
+    from studytool.facts import derive_facts
+    from studytool.source import load_kb_or_raise
+
+    facts = derive_facts(load_kb_or_raise(src))
+    return len(facts), sum(len(f.items) or 1 for f in facts)
