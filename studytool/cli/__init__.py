@@ -11,6 +11,7 @@ import os
 import sys
 
 from studytool.cli import build as _build  # noqa: F401
+from studytool.cli import exam as _exam  # noqa: F401
 from studytool.cli import importer as _importer  # noqa: F401  (registers commands)
 from studytool.cli import kb as _kb  # noqa: F401  (registers commands)
 from studytool.cli import map as _map  # noqa: F401

@@ -1,0 +1,317 @@
+"""Turn facts into candidate items and pick a spread, non-overlapping set of them.
+
+No-giveaway rule: every item carries ``topics``, the (entry id, topic) pairs it asks about or
+shows in its stem (a matching item on nerves covers the nerve topic of each of its muscles; a
+"which muscles share the superior gluteal nerve" item covers the nerve topic of all of them). The
+blueprint never picks two items that share a topic, so no stem or option set pairs a muscle with
+the fact another question asks for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections import Counter
+from collections.abc import Sequence
+
+from studytool import distractors as dx
+from studytool.errors import UserError
+from studytool.exam.model import Item
+from studytool.facts import derive_facts, mid
+from studytool.model import Entry, Fact, KnowledgeBase
+
+MCQ_WRONG = 3
+MULTI_OPTIONS = 5
+MATCH_SIZE = 4
+TOPIC = {
+    "innervation": "innervation",
+    "innervation-levels": "levels",
+    "origin": "origin",
+    "insertion": "insertion",
+    "referral": "referral",
+    "referral-reverse": "referral",
+    "differentials": "differentials",
+}
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _accepted(*values: str) -> tuple[str, ...]:
+    """Accepted short answers, with an ASCII hyphen variant of any dash, without duplicates."""
+    out: dict[str, None] = {}
+    for v in values:
+        out.setdefault(v, None)
+        plain = v.replace("–", "-").replace("—", "-")
+        out.setdefault(plain, None)
+    return tuple(out)
+
+
+class _Builder:
+    """Builds the candidate items of one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, rng: random.Random) -> None:
+        self.kb = kb
+        self.rng = rng
+        self.index = dx.index_for(kb)
+        self.entries = kb.by_id()
+        self.skipped: Counter[str] = Counter()
+
+    def topics(self, fact: Fact) -> frozenset[tuple[str, str]]:
+        key = dx.fact_key(fact)
+        if key.startswith("nerve-"):
+            target = self.index.nerves.get(fact.entry)
+            return frozenset((e, "innervation") for e, n in self.index.nerves.items() if n == target)
+        return frozenset({(fact.entry, TOPIC.get(key, key))})
+
+    def muscles(self, fact: Fact) -> tuple[str, ...]:
+        return tuple(sorted(e for e, _ in self.topics(fact)))
+
+    def material(self, fact: Fact, need: int, label: str) -> dx.Material | None:
+        try:
+            m = self.index.material(fact)
+        except UserError:
+            return None
+        if len(m.candidates) < need:
+            self.skipped[f"{label} on {fact.id} ({len(m.candidates)} safe wrong options, {need} needed)"] += 1
+            return None
+        return m
+
+    def base(
+        self, fact: Fact, type_: str, stem: str, correct: Sequence[str], wrong: Sequence[str], kind: str
+    ) -> Item:
+        return Item(
+            id=f"{fact.id}.{type_}",
+            type=type_,
+            fact_ids=(fact.id,),
+            stem=stem,
+            correct=tuple(correct),
+            wrong=tuple(wrong),
+            topics=self.topics(fact),
+            muscles=self.muscles(fact),
+            facet=fact.facet,
+            kind=kind,
+        )
+
+    def mcq(self, fact: Fact) -> Item | None:
+        if not dx.supports_choice(fact):
+            return None
+        m = self.material(fact, MCQ_WRONG, "mcq")
+        if m is None:
+            return None
+        wrong = dx.pick_distractors(m, self.rng, MCQ_WRONG)
+        return self.base(fact, "mcq", fact.question, m.correct[:1], wrong, m.kind)
+
+    def multi(self, fact: Fact) -> Item | None:
+        if not dx.supports_multi(fact):
+            return None
+        m = self.material(fact, 2, "multi")
+        if m is None or not m.correct:
+            return None
+        correct = self.rng.sample(list(m.correct), min(len(m.correct), MULTI_OPTIONS - 2))
+        wrong = dx.pick_distractors(m, self.rng, min(MULTI_OPTIONS - len(correct), len(m.candidates)))
+        e = self.entries[fact.entry]
+        key = dx.fact_key(fact)
+        if key == "referral":
+            stem = f"Which regions are main referral zones of {mid(e.name)} trigger points?"
+        else:
+            stem = fact.question
+        return self.base(fact, "multi", f"{stem} Select all that apply.", correct, wrong, m.kind)
+
+    def statement(self, fact: Fact, value: str) -> str:
+        e = self.entries[fact.entry]
+        key = dx.fact_key(fact)
+        n = mid(e.name)
+        if key == "innervation":
+            return f"The {n} is supplied by the {_lower(value)}."
+        if key == "innervation-levels":
+            return f"The motor supply of the {n} arises from spinal levels {value}."
+        if key == "origin":
+            return f"The {n} originates from: {_lower(value)}."
+        if key == "insertion":
+            return f"The {n} inserts on: {_lower(value)}."
+        if key.startswith("nerve-") and e.innervation:
+            return f"The {_lower(e.innervation.nerve)} supplies the {mid(value)}."
+        primary = fact.question.split(":", 1)[1].strip().rstrip("?")
+        return f"Trigger points of the {mid(value)} refer pain mainly to: {primary}."
+
+    def tf(self, fact: Fact) -> Item | None:
+        if not dx.supports_choice(fact):
+            return None
+        m = self.material(fact, 1, "tf")
+        if m is None:
+            return None
+        false_value = dx.pick_distractors(m, self.rng, 1)[0]
+        true_stem = self.statement(fact, m.correct[0])
+        return self.base(fact, "tf", true_stem, ("True",), (self.statement(fact, false_value),), m.kind)
+
+    def short(self, fact: Fact) -> Item | None:
+        key = dx.fact_key(fact)
+        e = self.entries[fact.entry]
+        if key == "innervation" and e.innervation:
+            answers = _accepted(e.innervation.nerve, *e.innervation.aliases)
+        elif key == "innervation-levels" and e.innervation and e.innervation.levels:
+            answers = _accepted(e.innervation.levels)
+        elif key in ("origin", "insertion"):
+            struct = e.origin if key == "origin" else e.insertion
+            if not struct or not struct.aliases:
+                return None  # a long attachment text cannot be graded automatically
+            answers = _accepted(struct.text, *struct.aliases)
+        elif key == "referral-reverse" or (key.startswith("nerve-") and fact.kind == "basic"):
+            answers = _accepted(e.name, *e.aliases)
+        else:
+            return None
+        return self.base(fact, "short", fact.question, answers, (), "text")
+
+    def matches(self, facts: Sequence[Fact], facet: str) -> list[Item]:
+        """Matching items: groups of up to 4 muscles whose values for the facet all differ."""
+        key = "innervation" if facet == "innervation" else "insertion"
+        chosen = [f for f in facts if dx.fact_key(f) == key]
+        self.rng.shuffle(chosen)
+        groups: list[list[tuple[Fact, str]]] = []
+        for f in chosen:
+            e = self.entries[f.entry]
+            value = e.innervation.nerve if key == "innervation" and e.innervation else None
+            if key == "insertion" and e.insertion:
+                value = e.insertion.text
+            if value is None:
+                continue
+            kind = "nerve" if key == "innervation" else "insertion"
+            for g in groups:
+                if len(g) < MATCH_SIZE and all(not _clash(kind, value, v) for _, v in g):
+                    g.append((f, value))
+                    break
+            else:
+                groups.append([(f, value)])
+        items = []
+        for g in groups:
+            if len(g) < 3:
+                continue
+            g.sort(key=lambda fv: fv[0].id)
+            what = "nerve supply" if key == "innervation" else "insertion"
+            items.append(
+                Item(
+                    id="match." + key + "." + "+".join(f.entry for f, _ in g),
+                    type="match",
+                    fact_ids=tuple(f.id for f, _ in g),
+                    stem=f"Match each muscle to its {what}.",
+                    correct=tuple(v for _, v in g),
+                    prompts=tuple(self.entries[f.entry].name for f, _ in g),
+                    topics=frozenset(t for f, _ in g for t in self.topics(f)),
+                    muscles=tuple(f.entry for f, _ in g),
+                    facet=facet,
+                    kind="nerve" if key == "innervation" else "insertion",
+                )
+            )
+        return items
+
+
+def _clash(kind: str, a: str, b: str) -> bool:
+    if kind == "insertion":
+        wa, wb = set(dx.value_key(a).split()), set(dx.value_key(b).split())
+        return wa <= wb or wb <= wa
+    return dx.same_value(kind, a, b)
+
+
+def candidates(
+    kb: KnowledgeBase, facts: Sequence[Fact], types: Sequence[str], rng: random.Random
+) -> tuple[list[Item], Counter[str]]:
+    """Every item that could be asked, in a stable order, plus what was skipped and why."""
+    b = _Builder(kb, rng)
+    out: list[Item] = []
+    makers = {"mcq": b.mcq, "multi": b.multi, "tf": b.tf, "short": b.short}
+    for fact in facts:
+        for t in types:
+            if t in makers:
+                item = makers[t](fact)
+                if item is not None:
+                    out.append(item)
+    if "match" in types:
+        facets = {f.facet for f in facts}
+        for facet in ("innervation", "insertion"):
+            if facet in facets:
+                out.extend(b.matches(facts, facet))
+    return out, b.skipped
+
+
+def select(items: Sequence[Item], count: int, types: Sequence[str], rng: random.Random) -> list[Item]:
+    """Pick ``count`` items with disjoint topics, spreading types, muscles and facets evenly."""
+    tiebreak = {it.id: rng.random() for it in items}
+    used: set[tuple[str, str]] = set()
+    by_type: Counter[str] = Counter()
+    by_muscle: Counter[str] = Counter()
+    by_facet: Counter[str] = Counter()
+    chosen: list[Item] = []
+    left = list(items)
+    while len(chosen) < count:
+        left = [it for it in left if used.isdisjoint(it.topics)]
+        if not left:
+            break
+        best = min(
+            left,
+            key=lambda it: (
+                by_type[it.type],
+                max(by_muscle[m] for m in it.muscles) if it.muscles else 0,
+                by_facet[it.facet],
+                tiebreak[it.id],
+            ),
+        )
+        chosen.append(best)
+        used |= best.topics
+        by_type[best.type] += 1
+        by_facet[best.facet] += 1
+        for m in best.muscles:
+            by_muscle[m] += 1
+    return chosen
+
+
+def balance_true_false(items: Sequence[Item], rng: random.Random) -> list[Item]:
+    """Make about half of the true/false items false (using their stored false statement)."""
+    tf = [i for i, it in enumerate(items) if it.type == "tf"]
+    truths = [k % 2 == 0 for k in range(len(tf))]
+    rng.shuffle(truths)
+    out = list(items)
+    for i, truth in zip(tf, truths, strict=True):
+        it = out[i]
+        if truth:
+            out[i] = dataclasses.replace(it, wrong=())
+        else:
+            out[i] = dataclasses.replace(it, stem=it.wrong[0], correct=("False",), wrong=())
+    return out
+
+
+def blueprint(
+    kb: KnowledgeBase,
+    *,
+    count: int,
+    seed: str,
+    types: Sequence[str],
+    muscles: Sequence[str] = (),
+    facets: Sequence[str] = (),
+) -> list[Item]:
+    """The exam's items in a stable order (same for every version); errors when material is short."""
+    rng = random.Random(f"{seed}:blueprint")
+    facts = derive_facts(kb, muscles=muscles, facets=facets)
+    pool, skipped = candidates(kb, facts, types, rng)
+    chosen = select(pool, count, types, rng)
+    if len(chosen) < count:
+        entries = sorted({m for it in pool for m in it.muscles})
+        hint = (
+            f"; {sum(skipped.values())} item(s) were not possible for lack of safe distractors"
+            if skipped
+            else ""
+        )
+        raise UserError(
+            f"asked for {count} questions, but only {len(chosen)} can be set without two questions on the "
+            f"same muscle and topic (material: {len(entries)} muscle(s), types {','.join(types)}{hint}); "
+            "lower --count, allow more --types, or add entries"
+        )
+    chosen.sort(key=lambda it: it.id)
+    return balance_true_false(chosen, rng)
+
+
+def entries_of(kb: KnowledgeBase, ids: Sequence[str]) -> list[Entry]:
+    """Entries by id, in knowledge-base order."""
+    wanted = set(ids)
+    return [e for e in kb.entries if e.id in wanted]
