@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -29,9 +29,13 @@ class Note:
     hash: str
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def esc(text: str) -> str:
-    """HTML-escape a plain text for an Anki field; newlines become <br>."""
-    return html.escape(text, quote=True).replace("\r\n", "\n").replace("\n", "<br>")
+    """HTML-escape a plain text for an Anki field; newlines become <br>, control characters go."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n"))
+    return html.escape(text, quote=True).replace("\n", "<br>")
 
 
 def _cloze_body(text: str) -> str:
@@ -52,14 +56,17 @@ def image_field(filename: str, caption: str) -> str:
 
 
 def content_hash(model_id: int, fields: Sequence[str], tags: Sequence[str]) -> str:
-    """What Anki compares: the note type, the fields and the tags."""
-    blob = json.dumps([model_id, list(fields), list(tags)], ensure_ascii=False, separators=(",", ":"))
+    """What Anki compares: the note type, the fields and the tags (separators cannot occur in them)."""
+    blob = "\x1e".join((str(model_id), "\x1f".join(fields), " ".join(tags)))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
+
+
+_BAD_TAG = re.compile(r"\s|^$")
 
 
 def check_tags(fact: Fact) -> None:
     for tag in fact.tags:
-        if not tag or any(c.isspace() for c in tag):
+        if _BAD_TAG.search(tag):
             raise UserError(f"fact {fact.id}: tag {tag!r} is empty or contains whitespace")
 
 
