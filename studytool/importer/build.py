@@ -110,7 +110,17 @@ def parse_page(
     _unique_keys(st.data)
     if st.notes:
         st.data["notes"] = [text for _, text in sorted(st.notes, key=lambda n: n[0])]
-    return st.data, st.diags
+    return _prune(st.data), st.diags
+
+
+def _prune(value: Any) -> Any:
+    """Drop empty strings, lists and mappings (the schema rejects empty values)."""
+    if isinstance(value, dict):
+        pruned = {k: _prune(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v not in ("", [], {})}
+    if isinstance(value, list):
+        return [v for v in (_prune(v) for v in value) if v not in ("", [], {})]
+    return value.strip() if isinstance(value, str) else value
 
 
 def _muscle_name(page: Page) -> str:
@@ -153,6 +163,26 @@ def _items(st: _State, section: Section) -> None:
     group = "treatment" if section.key in TREATMENT_KEYS else ""
     for line in _split_list(st, section):
         st.append(section.key, _item(parse_item(line)), group)
+
+
+def _actions(st: _State, section: Section) -> None:
+    """Like other lists, but a closing sentence on what the muscle is for ('… is essential for
+    single-leg stability') is part of the actions: it becomes the last action's note."""
+    before = len(st.notes)
+    _items(st, section)
+    actions = st.data.get("actions", [])
+    closing = [
+        n
+        for n in st.notes[before:]
+        if not n[1].endswith(":") and _ROLE.search(n[1]) and not _BLAME.search(n[1])
+    ]
+    if len(closing) == 1 and actions and "note" not in actions[-1]:
+        st.notes.remove(closing[0])
+        actions[-1]["note"] = closing[0][1].removeprefix(f"{section.title}: ").rstrip(".")
+
+
+_ROLE = re.compile(r"\b(?:essential|important|crucial|key|vital|needed|necessary)\b", re.I)
+_BLAME = re.compile(r"\b(?:mistaken|confused|blamed|mimic\w*|resembl\w*)\b", re.I)
 
 
 def _introduction(st: _State, section: Section) -> None:
@@ -309,6 +339,7 @@ def _unique_keys(data: dict[str, Any]) -> None:
 
 HANDLERS: dict[str, Callable[[_State, Section], None]] = {
     **{key: _items for key in ITEM_SECTIONS},
+    "actions": _actions,
     "introduction": _introduction,
     "name_area": _name_area,
     "referral": _referral,

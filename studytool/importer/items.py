@@ -57,7 +57,7 @@ def parse_item(line: Line) -> ParsedItem:
         text, note = note, ""
     if label and not text:
         text, label = label, ""
-    return ParsedItem(_tidy(text) or _tidy(line.text), _tidy(label), note, line)
+    return ParsedItem(_tidy(text) or _tidy(line.text) or line.text.strip(), _tidy(label), note, line)
 
 
 def is_lead(line: Line) -> bool:

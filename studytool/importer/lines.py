@@ -110,18 +110,20 @@ def split_lines(text: str) -> list[Line]:
         if not stripped or _HRULE.match(stripped):
             continue
         col = len(body) - len(stripped) + 1
-        md_level = 0
+        md_level = offset = 0
         heading = _MD_HEADING.match(stripped)
         if heading and (stripped.startswith("# ") or stripped.startswith("##") or heading.group(2) == ""):
             md_level = len(heading.group(1))
+            offset = heading.start(2)
             stripped = heading.group(2)
         bullet = False
         if not md_level:
             mark = _BULLET.match(stripped)
             if mark and not stripped.startswith("**"):
                 bullet = True
+                offset = mark.end()
                 stripped = stripped[mark.end() :]
-        content_col = col + (len(body.lstrip()) - len(stripped))
+        content_col = col + offset
         bold_only = bool(re.fullmatch(r"(\*\*|__)[^*_]+?\1\s*:?", stripped))
         cleaned = clean_text(stripped)
         if not cleaned:
