@@ -18,6 +18,8 @@ from studytool.anki.render import Note
 ID_EPOCH_MS = 1_764_000_000_000
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 CHUNK = 1 << 20
+# DEFLATE level 1: about 5x smaller than a stored zip, at a third of the default level's cost.
+ZIP_LEVEL = 1
 
 Progress = Callable[[int, int], None]
 
@@ -94,6 +96,7 @@ def write_collection(
 def _info(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
+    info._compresslevel = ZIP_LEVEL  # type: ignore[attr-defined]  # zf.open() reads it from here
     info.create_system = 3
     info.external_attr = 0o644 << 16
     return info
@@ -106,7 +109,7 @@ def write_zip(fh: BinaryIO, collection: Path, media: Iterable[MediaFile]) -> Non
     members["collection.anki2"] = collection
     members["media"] = json.dumps({str(i): m.name for i, m in enumerate(files)}, sort_keys=True).encode()
     large = collection.stat().st_size > 0x7FFF0000
-    with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zf:
         for name in sorted(members):
             content = members[name]
             if isinstance(content, bytes):
