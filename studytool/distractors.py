@@ -19,8 +19,8 @@ Which facts qualify (by fact key, the part of the fact id after ``__``):
 - ``innervation`` -> kind ``nerve``: other entries' nerves, then pool ``nerve``.
 - ``innervation-levels`` -> kind ``levels``: other entries' levels, then pool ``levels``.
 - ``origin`` / ``insertion`` -> same kind: other entries' attachments, then the pool list of that name.
-- ``nerve-<slug>`` (reverse; single -> choice, several muscles -> multi) -> kind ``muscle``:
-  entries on another nerve.
+- reverse nerve facts (``reverse`` and facet ``innervation``; one muscle -> choice, several ->
+  multi) -> kind ``muscle``: entries on another nerve.
 - ``referral-reverse`` -> kind ``muscle``: entries whose zones do not cover the asked pattern.
 - ``referral`` (multi only) -> kind ``region``: correct are the primary zones; distractors are body
   regions that are neither primary nor spillover zones of the entry.
@@ -36,7 +36,9 @@ Safety rules (a distractor must be wrong for the subject):
 - Spinal levels compare as sets of segments: a candidate that is a subset or superset of the correct
   set (``L4–L5`` against ``L4–S1``) is dropped, because some references would call it correct.
 - Conditions: a candidate sharing any content word with a correct condition is dropped
-  ("Trochanteric bursitis" against "Hip (trochanteric) bursitis").
+  ("Trochanteric bursitis" against "Hip (trochanteric) bursitis"), and so is every condition of an
+  entry in the same region: a neighbouring muscle's differential ("Piriformis syndrome" for the
+  gluteus medius) may well be a differential of the subject too, even when its list omits it.
 - "Which muscle" questions never offer a muscle that also fits: same nerve key, or referral zones
   covering the asked pattern. Pool muscles are never used there, because their facts are unknown.
 - Options are homogeneous (all one kind) and never "all/none of the above".
@@ -106,16 +108,23 @@ def fact_key(fact: Fact) -> str:
     return fact.id.split("__", 1)[1] if "__" in fact.id else fact.id
 
 
+def is_nerve_reverse(fact: Fact) -> bool:
+    """A reverse 'which muscle(s) does this nerve supply?' fact."""
+    return fact.reverse and fact.facet == "innervation"
+
+
 def supports_choice(fact: Fact) -> bool:
     """True when the fact can be asked as a single-best-answer question."""
-    key = fact_key(fact)
-    return key in SINGLE_KEYS or (key.startswith("nerve-") and fact.kind == "basic")
+    if is_nerve_reverse(fact):
+        return fact.kind == "basic"
+    return fact_key(fact) in SINGLE_KEYS
 
 
 def supports_multi(fact: Fact) -> bool:
     """True when the fact can be asked as select-all-that-apply."""
-    key = fact_key(fact)
-    return key in MULTI_KEYS or (key.startswith("nerve-") and fact.kind == "list")
+    if is_nerve_reverse(fact):
+        return fact.kind == "list"
+    return fact_key(fact) in MULTI_KEYS
 
 
 def value_key(text: str) -> str:
@@ -220,7 +229,7 @@ class DistractorIndex:
                     return v.key not in accepted and not (other <= words or words <= other)
 
                 return self._build(fact, key, (struct.text,), attachment_ok)
-        if key.startswith("nerve-") and e.innervation:
+        if is_nerve_reverse(fact) and e.innervation:
             target = nerve_key(e.innervation.nerve)
             members = tuple(m.name for m in self.kb.entries if self.nerves.get(m.id) == target)
             return self._build(
@@ -243,7 +252,9 @@ class DistractorIndex:
 
             def condition_ok(v: _Value) -> bool:
                 words = _content_words(v.text)
-                return v.key not in mine_keys and not any(words & m for m in mine_words)
+                other = self.entries.get(v.entry)
+                same_region = other is not None and other.region == e.region
+                return not same_region and v.key not in mine_keys and not any(words & m for m in mine_words)
 
             return self._build(fact, "condition", tuple(d.condition for d in e.differentials), condition_ok)
         raise UserError(f"{fact.id}: this fact cannot be asked as a choice question")

@@ -60,7 +60,7 @@ class _Builder:
 
     def topics(self, fact: Fact) -> frozenset[tuple[str, str]]:
         key = dx.fact_key(fact)
-        if key.startswith("nerve-"):
+        if dx.is_nerve_reverse(fact):
             target = self.index.nerves.get(fact.entry)
             return frozenset((e, "innervation") for e, n in self.index.nerves.items() if n == target)
         return frozenset({(fact.entry, TOPIC.get(key, key))})
@@ -131,7 +131,7 @@ class _Builder:
             return f"The {n} originates from: {_lower(value)}."
         if key == "insertion":
             return f"The {n} inserts on: {_lower(value)}."
-        if key.startswith("nerve-") and e.innervation:
+        if dx.is_nerve_reverse(fact) and e.innervation:
             return f"The {_lower(e.innervation.nerve)} supplies the {mid(value)}."
         primary = fact.question.split(":", 1)[1].strip().rstrip("?")
         return f"Trigger points of the {mid(value)} refer pain mainly to: {primary}."
@@ -158,7 +158,7 @@ class _Builder:
             if not struct or not struct.aliases:
                 return None  # a long attachment text cannot be graded automatically
             answers = _accepted(struct.text, *struct.aliases)
-        elif key == "referral-reverse" or (key.startswith("nerve-") and fact.kind == "basic"):
+        elif key == "referral-reverse" or (dx.is_nerve_reverse(fact) and fact.kind == "basic"):
             answers = _accepted(e.name, *e.aliases)
         else:
             return None

@@ -40,7 +40,7 @@ def question_gift(q: Question, version: str) -> str:
     elif q.type == "match":
         body = [f"\t={_answer(p)} -> {_answer(q.options[c])}" for p, c in zip(q.prompts, q.key, strict=True)]
     else:
-        body = [f"\t={_answer(str(a))}" for a in q.key]
+        body = [f"\t={_answer(a)}" for a in q.item.correct]
     return "\n".join([*head, *body, "}"])
 
 

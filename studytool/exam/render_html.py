@@ -65,7 +65,7 @@ def _doc(exam: Exam, version: str, title: str, body: list[str]) -> str:
 
 def question_html(q: Question) -> list[str]:
     pts = fmt_points(q.points)
-    hint = {"multi": " (select all that apply)", "tf": " (true or false)"}.get(q.type, "")
+    hint = " (true or false)" if q.type == "tf" else ""
     out = [
         f'<section class="question" id="q{q.number}">',
         f"<p><strong>{q.number}.</strong> {escape(q.item.stem)}{escape(hint)} "

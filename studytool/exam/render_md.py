@@ -20,7 +20,7 @@ def _points(p: float) -> str:
 
 
 def question_md(q: Question) -> list[str]:
-    hint = {"multi": " *(select all that apply)*", "match": "", "tf": " *(true or false)*"}.get(q.type, "")
+    hint = " *(true or false)*" if q.type == "tf" else ""
     lines = [f"**{q.number}.** ({_points(q.points)}) {md_escape(q.item.stem)}{hint}", ""]
     if q.type in ("mcq", "multi", "tf"):
         box = "☐ " if q.type == "multi" else ""

@@ -66,8 +66,8 @@ def question_xml(quiz: ET.Element, q: Question, version: str) -> None:
             ET.SubElement(ans, "text").text = q.options[c]
     else:
         ET.SubElement(el, "usecase").text = "0"
-        for a in q.key:
-            _answer(el, "100", _short_answer(str(a)), "moodle_auto_format")
+        for a in q.item.correct:
+            _answer(el, "100", _short_answer(a), "moodle_auto_format")
     tags = ET.SubElement(el, "tags")
     for fid in q.item.fact_ids:
         ET.SubElement(ET.SubElement(tags, "tag"), "text").text = f"fact:{fid}"

@@ -111,8 +111,8 @@ def item_xml(section: ET.Element, q: Question, qid: str) -> None:
             ET.SubElement(rs, "render_fib"), "response_label", {"ident": "answer1", "rshuffle": "No"}
         )
         cv = _condition(res, "Set", "100")
-        for a in q.key:
-            ET.SubElement(cv, "varequal", {"respident": "response1"}).text = str(a)
+        for a in q.item.correct:
+            ET.SubElement(cv, "varequal", {"respident": "response1"}).text = a
 
 
 def assessment_xml(exam: Exam, version: Version) -> str:
