@@ -1,0 +1,156 @@
+"""Typed-answer grading: near misses fail, real variants pass, lists earn partial credit."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
+
+from studytool.grading import AGAIN, GOOD, HARD, grade, grade_basic, grade_list, match, word_diff
+from studytool.model import Fact
+from studytool.textnorm import normalize, same_answer
+
+DIFFERENTIALS = (
+    "Hip (trochanteric) bursitis",
+    "Sciatica",
+    "Sacroiliac joint dysfunction",
+    "IT band syndrome",
+    "Lumbar radiculopathy",
+)
+
+
+def fact(answer: str, *, items: tuple[str, ...] = (), aliases: tuple[str, ...] = ()) -> Fact:
+    return Fact(
+        id="x__y",
+        entry="x",
+        muscle="X",
+        facet="innervation",
+        kind="list" if items else "basic",
+        question="?",
+        answer=answer,
+        items=items,
+        aliases=aliases,
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("inferior gluteal nerve", "Superior gluteal nerve"),
+        ("Inferior gluteal n.", "Superior gluteal nerve"),
+        ("gluteus minimus", "Gluteus medius"),
+        ("gluteus maximus", "Gluteus medius"),
+        ("lesser trochanter", "Greater trochanter"),
+        ("medial epicondyle", "Lateral epicondyle"),
+        ("pectoralis minor", "Pectoralis major"),
+        ("posterior superior iliac spine", "Anterior superior iliac spine"),
+        ("L5-S1", "L4–S1"),
+        ("gluteal nerve", "Superior gluteal nerve"),
+        ("femoral nerve", "Superior gluteal nerve"),
+    ],
+)
+def test_near_misses_fail(typed: str, answer: str) -> None:
+    verdict = grade_basic(typed, [answer])
+    assert not verdict.correct
+    assert verdict.suggested == AGAIN
+    assert verdict.diff  # the user sees what differs
+
+
+def test_guard_is_needed_because_raw_scores_are_high() -> None:
+    # Without the contrast guard these would pass any sensible fuzzy threshold.
+    assert fuzz.ratio("inferior gluteal nerve", "superior gluteal nerve") > 80
+    assert fuzz.ratio("gluteus minimus", "gluteus medius") > 75
+    assert not match("inferior gluteal nerve", "Superior gluteal nerve").ok
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Superior gluteal nerve",
+        "superior gluteal n.",
+        "sup gluteal n",
+        "The superior gluteal nerve (L4–S1)",
+        "superior glutael nerve",  # a typo
+        "superior gluteal",  # the fact's alias
+    ],
+)
+def test_variants_pass(typed: str) -> None:
+    verdict = grade(fact("Superior gluteal nerve", aliases=("superior gluteal",)), typed)
+    assert verdict.correct, verdict
+    assert verdict.suggested == GOOD
+
+
+def test_muscle_name_aliases_come_from_the_entry() -> None:
+    names = {normalize("Gluteus medius"): ("Gluteus medius", "glute med")}
+    assert grade(fact("Gluteus medius"), "glute med", names).correct
+    assert not grade(fact("Gluteus medius"), "glute med").correct
+    assert not grade(fact("Gluteus medius"), "glute min", names).correct
+
+
+def test_diff_marks_missing_and_extra_words() -> None:
+    assert word_diff("inferior gluteal nerve", "Superior gluteal nerve") == (
+        "{+inferior+} [-superior-] gluteal nerve"
+    )
+
+
+def test_list_partial_credit_lists_missed_items_and_never_suggests_good() -> None:
+    v = grade_list("hip bursitis, sciatica, IT band syndrome", DIFFERENTIALS)
+    assert (v.hits, v.total) == (3, 5)
+    assert v.summary.startswith("3/5")
+    assert v.missed == ("Sacroiliac joint dysfunction", "Lumbar radiculopathy")
+    assert v.suggested == HARD and not v.correct
+    low = grade_list("sciatica", DIFFERENTIALS)
+    assert (low.hits, low.suggested) == (1, AGAIN)
+
+
+def test_list_items_one_per_line_all_correct() -> None:
+    typed = "trochanteric bursitis\nsciatica\nSI joint dysfunction\nIT band syndrome\nlumbar radiculopathy"
+    v = grade_list(typed, DIFFERENTIALS)
+    assert (v.hits, v.suggested, v.correct) == (5, GOOD, True)
+
+
+def test_list_matching_is_one_to_one() -> None:
+    v = grade_list("sciatica, sciatica, sciatica", DIFFERENTIALS)
+    assert v.hits == 1
+    assert v.extra == ("sciatica", "sciatica")
+
+
+def test_list_extra_wrong_item_blocks_good() -> None:
+    v = grade_list(", ".join([*DIFFERENTIALS, "gout"]), DIFFERENTIALS)
+    assert v.hits == 5 and v.extra == ("gout",)
+    assert v.suggested == HARD
+
+
+def test_list_near_miss_item_does_not_count() -> None:
+    v = grade_list("gluteus minimus, tensor fasciae latae", ("Gluteus medius", "Tensor fasciae latae"))
+    assert v.hits == 1 and v.missed == ("Gluteus medius",)
+
+
+def test_long_prose_answers_suggest_by_key_words_and_guard_contrasts() -> None:
+    answer = "Holds the pelvis level over the stance leg, so the opposite side does not drop when walking"
+    good = grade_basic("holds pelvis level over stance leg, opposite side drops when walking", [answer])
+    assert good.suggested == GOOD
+    assert grade_basic("no idea", [answer]).suggested == AGAIN
+    clash = "Lateral surface of the greater trochanter of the femur and the oblique ridge beside it"
+    assert not grade_basic("medial surface of the greater trochanter", [clash]).correct
+
+
+def test_empty_answer_is_again() -> None:
+    assert grade(fact("Superior gluteal nerve"), "   ").suggested == AGAIN
+    assert grade(fact("", items=DIFFERENTIALS), "").missed == DIFFERENTIALS
+
+
+def test_textnorm_behaviour_is_unchanged() -> None:
+    assert normalize("The Superior Gluteal n. (L4–S1)") == "superior gluteal nerve"
+    assert same_answer("TFL", "tensor fasciae latae")
+    assert not same_answer("superior gluteal nerve", "inferior gluteal nerve")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=60), st.sampled_from(["Superior gluteal nerve", "L4–S1", ""]))
+def test_grading_never_raises(typed: str, answer: str) -> None:
+    v = grade(fact(answer), typed)
+    assert 1 <= v.suggested <= 4
+    lv = grade(fact("", items=DIFFERENTIALS), typed)
+    assert 0 <= lv.hits <= lv.total
