@@ -49,6 +49,8 @@ def test_refuses_overwrite_then_force(tmp_path: Path) -> None:
     code, stdout, stderr = run_cli("import", str(PLAIN), "--out", str(tmp_path))
     assert code == 2 and stdout == ""
     assert "already exists; pass --force" in stderr
+    code, _, stderr = run_cli("import", str(PLAIN), "--out", str(tmp_path), "--dry-run")
+    assert code == 0 and "exists; writing it needs --force" in stderr
     assert target.read_text(encoding="utf-8") == "id: piriformis\nname: Piriformis\n"
     assert run_cli("import", str(PLAIN), "--out", str(tmp_path), "--force")[0] == 0
     assert target.read_text(encoding="utf-8") == original

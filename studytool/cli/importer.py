@@ -47,6 +47,8 @@ def import_(
             if len(report.entries) > 1:
                 typer.echo(f"{'---' if i else ''}\n# {entry.target}".lstrip("\n"))
             typer.echo(entry.yaml, nl=False)
+            if entry.target.exists():
+                err(f"note: {entry.target} exists; writing it needs --force")
         err(summary(report.diagnostics, len(files)) + "; dry run, nothing written")
         return 0
     for entry in report.entries:

@@ -100,7 +100,7 @@ def import_pages(
         raise UserError(f"--out {out_dir} is not a folder")
     report = ImportReport()
     known = known_entries(out_dir)
-    parsed: list[tuple[str, dict[str, object]]] = []
+    pages: list[tuple[str, str]] = []
     for f in files:
         path = os.fspath(f)
         text, problems = read_page(path)
@@ -110,14 +110,12 @@ def import_pages(
         data, diags = parse_page(text, path, entry_id=entry_id)
         if data is not None:
             known.setdefault(muscle_key(str(data["name"])), str(data["id"]))
-            parsed.append((path, data))
+            pages.append((path, text))
         else:
             report.diagnostics.extend(diags)
     seen: dict[str, str] = {}
-    for path, _ in parsed:
-        # Second pass: link associated muscles to entries of this batch too.
-        text, _problems = read_page(path)
-        assert text is not None
+    for path, text in pages:
+        # Second pass, now that the batch's own muscles are known: link them to each other too.
         data, diags = parse_page(text, path, known=known, entry_id=entry_id)
         report.diagnostics.extend(diags)
         if data is None:
