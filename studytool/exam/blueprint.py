@@ -133,11 +133,11 @@ class _Builder:
             return f"The {n} inserts on: {_lower(value)}."
         if dx.is_nerve_reverse(fact) and e.innervation:
             return f"The {_lower(e.innervation.nerve)} supplies the {mid(value)}."
-        primary = fact.question.split(":", 1)[1].strip().rstrip("?")
-        return f"Trigger points of the {mid(value)} refer pain mainly to: {primary}."
+        raise ValueError(f"{fact.id}: no true/false statement for this fact")
 
     def tf(self, fact: Fact) -> Item | None:
-        if not dx.supports_choice(fact):
+        # A false "refers mainly to" statement about another muscle is often half true: no TF there.
+        if not dx.supports_choice(fact) or dx.fact_key(fact) == "referral-reverse":
             return None
         m = self.material(fact, 1, "tf")
         if m is None:

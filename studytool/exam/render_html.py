@@ -39,9 +39,9 @@ def _css(exam: Exam, version: str) -> str:
 
 
 def css_string(text: str) -> str:
-    """Text for inside a CSS string in a <style> element: everything but letters, digits and
-    spaces becomes a CSS hex escape, so quotes, backslashes and '</style>' cannot break out."""
-    return "".join(c if (c.isalnum() and c.isascii()) or c == " " else f"\\{ord(c):06x}" for c in text)
+    """Text for a CSS string inside <style>: all but ASCII letters, digits and spaces become a
+    6-digit CSS hex escape plus the space that ends it, so nothing ('"', '\\', '</style>') breaks out."""
+    return "".join(c if (c.isalnum() and c.isascii()) or c == " " else f"\\{ord(c):06x} " for c in text)
 
 
 def _doc(exam: Exam, version: str, title: str, body: list[str]) -> str:
