@@ -138,3 +138,11 @@ def test_same_id_twice_in_a_batch_is_an_error(tmp_path: Path) -> None:
     code, _, stderr = run_cli("import", str(PLAIN), str(DATA / "piriformis_web.txt"), "--out", str(tmp_path))
     assert code == 1 and "E607" in stderr
     assert files_in(tmp_path) == []
+
+
+def test_overlong_line_is_a_located_error(tmp_path: Path) -> None:
+    page = tmp_path / "long.txt"
+    page.write_text("Piriformis\nIntroduction\n" + "[(" * 3000 + "\nSources\nA book\n", encoding="utf-8")
+    code, _, stderr = run_cli("import", str(page), "--out", str(tmp_path / "cards"))
+    assert code == 1
+    assert f"{page}:3:1: error: line is 6,000 characters; the limit is 2,000 [E605]" in stderr

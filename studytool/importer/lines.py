@@ -20,7 +20,7 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^(?:[•·▪◦‣●○■□►▸➤✓✔]\s*|[-*+–—]\s+|\d{1,2}[.)]\s+|[a-z][.)]\s+)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
-_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]+)\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\((?:[^()\s]+)\)")
 _LABEL_COLON = re.compile(r"^([^:]{1,80}?)\s*:\s*:")  # '**Label:**:' artefacts after bold removal
 _DECORATION = re.compile(
     r"(?:^|\s)(?:[➡→👉⇒»▶►⮕🔗📖]\ufe0f?\s*)+(?:(?:learn|read|see|find out|click|discover)\b.*)?$"
@@ -110,6 +110,9 @@ def split_lines(text: str) -> list[Line]:
         if not stripped or _HRULE.match(stripped):
             continue
         col = len(body) - len(stripped) + 1
+        if len(stripped) > MAX_LINE:  # reported by the caller; never fed to the regexes
+            out.append(Line(number, col, stripped, raw))
+            continue
         md_level = offset = 0
         heading = _MD_HEADING.match(stripped)
         if heading and (stripped.startswith("# ") or stripped.startswith("##") or heading.group(2) == ""):
