@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from studytool.model import Entry, Fact, Item, KnowledgeBase
 from studytool.regions import region_name
+from studytool.textnorm import tokens
 
 FACETS = (
     "area",
@@ -289,9 +290,10 @@ def _replace(fact: Fact, **changes: object) -> Fact:
 
 
 def normal_nerve(nerve: str) -> str:
-    """Compare nerve names without case, 'the', 'nerve'/'n.' spelling or punctuation."""
-    text = re.sub(r"\bn\.|\bnerves?\b|\bthe\b", " ", nerve.lower())
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+    """Compare nerve names without case, 'the', abbreviations ('sup.', 'n.'), spinal levels
+    in brackets, the word 'nerve' or punctuation: 'The sup. gluteal n. (L4–S1)' is
+    'superior gluteal'."""
+    return " ".join(t for t in tokens(nerve) if t not in {"nerve", "nerves"})
 
 
 def derive_facts(
