@@ -7,6 +7,7 @@ reaches the user (set STUDYTOOL_DEBUG=1 to see one).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -25,6 +26,14 @@ __all__ = ["app", "main"]
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     code = run(argv)
+    if code == ExitCode.INTERRUPTED:
+        # CPython remembers a KeyboardInterrupt that passed through exec() (dataclass
+        # creation during a lazy import does this) and, under `python -m`, kills itself
+        # with SIGINT at exit even though we caught it. Leave now so the status is 130.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
     sys.exit(code)
 
 
@@ -62,6 +71,8 @@ def run(argv: list[str] | None = None) -> int:
             raise
         err(f"error: internal error: {type(exc).__name__}: {exc} (set STUDYTOOL_DEBUG=1 for details)")
         return ExitCode.CANNOT_RUN
+    if result == ExitCode.INTERRUPTED:  # typer turns KeyboardInterrupt into Exit(130)
+        err("interrupted")
     return int(result) if isinstance(result, int) else ExitCode.OK
 
 
