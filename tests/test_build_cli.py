@@ -17,6 +17,7 @@ def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     src, out = copy_kb(tmp_path / "src"), tmp_path / "decks"
     code, stdout, stderr = run_cli("build", str(src), "--out", str(out))
     assert code == 0, stderr
+    assert stderr == ""  # no progress bar or other noise when stderr is not a terminal
     notes, cards = expected()
     assert f"{notes} notes, {cards} cards, 1 media files" in stdout
     assert f"{notes} added, 0 changed, 0 removed" in stdout

@@ -73,9 +73,15 @@ def _stamp(value: Any, key: str) -> Stamp:
     return Stamp(str(value[key]), str(value["hash"]), int(value["mod"]))
 
 
+def _q(text: str) -> str:
+    """A JSON string; the common case (printable, no quote or backslash) without json.dumps."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return json.dumps(text, ensure_ascii=False)
+
+
 def _line(key: str, name_key: str, s: Stamp) -> str:
-    body = json.dumps({name_key: s.name, "hash": s.hash, "mod": s.mod}, ensure_ascii=False)
-    return f"    {json.dumps(key, ensure_ascii=False)}: {body}"
+    return f'    {_q(key)}: {{"{name_key}": {_q(s.name)}, "hash": {_q(s.hash)}, "mod": {int(s.mod)}}}'
 
 
 def format_lock(lock: Lock) -> str:

@@ -29,25 +29,15 @@ class Note:
     hash: str
 
 
-# One pass: HTML-escape, drop control characters (Anki separates fields with \x1f), \n -> <br>.
-_ESCAPE = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "'": "&#x27;",
-        "\n": "<br>",
-        **{chr(c): None for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)},
-    }
-)
+# Control characters never belong in a field (Anki separates fields with \x1f); \r is normalised.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\r]")
 
 
 def esc(text: str) -> str:
     """HTML-escape a plain text for an Anki field; newlines become <br>, control characters go."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_ESCAPE)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return html.escape(text, quote=True).replace("\n", "<br>")
 
 
 def _cloze_body(text: str) -> str:
