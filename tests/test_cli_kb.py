@@ -152,3 +152,16 @@ def test_facts_on_bad_input_exits_1_with_diagnostics(tmp_path: Path) -> None:
     assert (code, out) == (1, "")
     assert f"{src / 'bad.yaml'}:3:10: error: 'actions' must be a list, not an integer [E012]" in err
     assert "Traceback" not in err
+
+
+def test_strict_warns_about_regionless_referral_and_unlinked_muscle(tmp_path: Path) -> None:
+    src = _minimal(tmp_path / "src", "piriformis")
+    (src / "other.yaml").write_text(
+        "id: other\nname: Other\nreferral:\n  - Outer hip\nassociated:\n  - name: piriformis\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli("check", "--strict", str(src))
+    assert (code, out) == (1, "")
+    other = src / "other.yaml"
+    assert f"{other}:4:5: warning: referral item names no region [W102]" in err
+    assert f"{other}:6:5: warning: 'piriformis' has an entry; write 'ref: piriformis'" in err
