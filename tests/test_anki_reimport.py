@@ -215,3 +215,22 @@ def test_removal_is_reported_and_notes_stay(story: Story) -> None:
     assert story.removal.removed == sorted(REMOVED)
     assert story.removal.notes == story.first.notes - len(REMOVED)
     assert story.notes_after_removal == story.first.notes
+
+
+def test_changed_note_type_updates_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from studytool.anki import notetypes
+
+    src, out = copy_kb(tmp_path / "src"), tmp_path / "decks"
+    col = new_collection(tmp_path / "anki")
+    import_apkg(col, build_deck(src, out, now=T1).apkg)
+    models_before = col.db.all("select id, name from notetypes order by id")  # (not the cached manager)
+    monkeypatch.setattr(notetypes, "CSS", notetypes.CSS + ".tp-new { color: red; }\n")
+    report = build_deck(src, out, now=int(time.time()) + 3600)
+    assert sorted(report.models_changed) == ["Trigger Points: Basic", "Trigger Points: List (cloze)"]
+    assert report.changed == []
+    log = import_apkg(col, report.apkg)
+    assert len(log.new) == 0 and len(log.updated) == 0
+    basic = col.models.by_name("Trigger Points: Basic")
+    assert basic is not None and ".tp-new" in basic["css"]
+    assert col.db.all("select id, name from notetypes order by id") == models_before  # no "Name+" fork
+    col.close()
