@@ -205,3 +205,17 @@ def test_python_tags_are_never_executed(tmp_path: Path, payload: str) -> None:
     assert f"{src / 'evil.yaml'}:4:11: error: YAML tag" in err and "[E006]" in err
     assert proc.returncode == 1 and "[E006]" in proc.stderr
     assert not marker.exists(), "the payload ran"
+
+
+def test_symlink_loops_are_diagnostics(tmp_path: Path) -> None:
+    """A media symlink loop (RuntimeError in Path.resolve) and a looping *.yaml (ELOOP)."""
+    src = tmp_path / "src"
+    (src / "img").mkdir(parents=True)
+    (src / "img" / "loop.png").symlink_to("loop.png")
+    (src / "self.yaml").symlink_to("self.yaml")
+    (src / "k.yaml").write_text("id: k\nname: K\nmedia: img/loop.png\n", encoding="utf-8")
+    code, out, err = run_cli("check", str(src))
+    assert (code, out) == (1, "")
+    assert f"{src / 'k.yaml'}:3:8: error: media path 'img/loop.png' is not a usable file name" in err
+    assert f"{src / 'self.yaml'}:1:1: error: cannot read file" in err and "[E002]" in err
+    assert "internal error" not in err

@@ -124,12 +124,16 @@ def _check_media(doc: Document, data: dict[str, Any], root: Path) -> list[Diagno
         return []
     where = doc.loc(("media", "image"))
     rel = media["image"]
-    base = root.resolve()
-    target = (root / rel).resolve()
-    if os.path.isabs(rel) or (base not in target.parents):
-        return [Diagnostic(where, "E019", f"media path '{rel}' is outside the source folder")]
-    if not target.is_file():
-        return [Diagnostic(where, "E019", f"media file '{rel}' not found")]
+    try:
+        base = root.resolve()
+        target = (root / rel).resolve()
+        if os.path.isabs(rel) or (base not in target.parents):
+            return [Diagnostic(where, "E019", f"media path '{rel}' is outside the source folder")]
+        if not target.is_file():
+            return [Diagnostic(where, "E019", f"media file '{rel}' not found")]
+    except (ValueError, OSError, RuntimeError) as exc:  # NUL byte, name too long, symlink loop
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return [Diagnostic(where, "E019", f"media path '{rel[:80]}' is not a usable file name ({reason})")]
     return []
 
 
