@@ -87,23 +87,67 @@ def offline_svg(svg: str) -> str:
     return svg.replace("font-family: Fira Code, monospace", f"font-family: {MONO}")
 
 
-def quiz_screen() -> bytes | None:
-    """TODO(lead): a recorded terminal quiz screen, once `studytool/cli/quiz.py` exists.
+DEMO_NOW = "2026-03-03T09:00:00+00:00"
+QUIZ_ARGS = ["quiz", "--mode", "type", "--muscle", "gluteus-medius", "--facet", "innervation", "--limit", "3"]
+QUIZ_INPUT = "inferior gluteal nerve\n\nL4-S1\n\nglute min, TFL\n\n\n"
 
-    Drive the quiz through its library session with a fixed clock and a scripted answer,
-    print the screens to a recording rich Console and return `offline_svg(...)` bytes.
-    Returns None (screen skipped) while the quiz command is not there.
-    """
-    if not (ROOT / "studytool" / "cli" / "quiz.py").exists():
-        return None
-    return None  # the quiz exists now: record it here
+
+def _demo_run(args: list[str], state: Path, stdin: str = "") -> str:
+    """Run studytool in a child process on a demo state with a fixed clock; return its output."""
+    import os
+    import subprocess
+
+    env = {
+        **os.environ,
+        "STUDYTOOL_STATE": str(state),
+        "STUDYTOOL_NOW": DEMO_NOW,
+        "STUDYTOOL_FUZZ": "0",
+        "TZ": "UTC",
+        "NO_COLOR": "1",
+        "COLUMNS": str(TERMINAL_WIDTH),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "studytool", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    return proc.stdout + proc.stderr
+
+
+def _record(title: str, command: list[str], text: str) -> bytes:
+    from rich.console import Console
+    from rich.text import Text
+
+    rec = Console(record=True, width=TERMINAL_WIDTH, file=io.StringIO(), force_terminal=True)
+    rec.print(Text(f"$ studytool {' '.join(command)}", style="bold"))
+    rec.print(Text(text), end="")
+    return offline_svg(rec.export_svg(title=title)).encode("utf-8")
+
+
+def quiz_screen() -> bytes | None:
+    """A typed-answer quiz session on gluteus medius, answered by a script with a fixed clock."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        text = _demo_run(QUIZ_ARGS, Path(tmp) / "demo.sqlite3", QUIZ_INPUT)
+    text = re.sub(r"time \d+ s", "time 0 s", text)  # a scripted session takes well under 1 s
+    return _record("studytool quiz", QUIZ_ARGS, text)
 
 
 def stats_screen() -> bytes | None:
-    """TODO(lead): a recorded `studytool stats` screen over a small fixed review history."""
-    if not (ROOT / "studytool" / "cli" / "quiz.py").exists():
-        return None
-    return None  # the stats command exists now: record it here
+    """`studytool stats` after the same scripted session."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        state = Path(tmp) / "demo.sqlite3"
+        _demo_run(QUIZ_ARGS, state, QUIZ_INPUT)
+        text = _demo_run(["stats"], state)
+    text = re.sub(r"Review state: \S+", "Review state: ~/.local/share/studytool/review.sqlite3", text)
+    return _record("studytool stats", ["stats"], text)
 
 
 def terminal_pictures() -> dict[Path, bytes]:
