@@ -44,7 +44,10 @@ SCALARS = st.one_of(
     st.integers(-(10**20), 10**20),
     st.floats(allow_nan=True),
     st.text(max_size=30),
-    st.sampled_from(["lateral-hip", "fuzz", "sacrum", "Superior gluteal nerve", "L4–S1", "x" * 2100]),
+    st.sampled_from(
+        ["lateral-hip", "fuzz", "sacrum", "Superior gluteal nerve", "L4–S1", "x" * 2100, "a" * 300 + ".png"]
+    ),
+    st.sampled_from(["img\x00.png", "../outside.png", "/etc/hostname", ".", "fuzz.yaml", "~/x", "a\\b"]),
 )
 VALUES = st.recursive(
     SCALARS,
