@@ -6,6 +6,7 @@ so fixing a typo keeps the Anki note and the quiz history attached to the fact.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -36,6 +37,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
+@functools.lru_cache(maxsize=4096)
 def tag_word(text: str) -> str:
     """A tag component: words joined by underscores, no spaces, no '::'."""
     return "_".join(w.capitalize() if w.islower() else w for w in re.split(r"[\s:]+", text.strip()) if w)
@@ -259,17 +261,38 @@ def nerve_facts(entries: Sequence[Entry]) -> list[Fact]:
     return out
 
 
-def referral_facts(entries: Sequence[Entry]) -> list[Fact]:
-    """Reverse referral facts, only where no other entry also covers the whole pattern."""
-    zones = {e.id: {z for r in e.referral for z in (*r.primary, *r.spillover)} for e in entries}
-    out = []
+def unique_referrals(entries: Sequence[Entry]) -> dict[str, tuple[str, ...]]:
+    """Entries whose primary referral regions no other entry covers, with those regions.
+
+    Only these may be asked "which muscle refers pain here?": for any other entry a second
+    muscle of the knowledge base would also be a right answer. Needs two or more primary
+    regions, so a single common zone never identifies a muscle. Linear in the entries:
+    candidates are the intersection of per-region entry sets.
+    """
+    covering: dict[str, set[str]] = defaultdict(set)
+    for e in entries:
+        for r in e.referral:
+            for z in (*r.primary, *r.spillover):
+                covering[z].add(e.id)
+    out: dict[str, tuple[str, ...]] = {}
     for e in entries:
         primary = sorted({z for r in e.referral for z in r.primary})
         if len(primary) < 2:
             continue
-        if any(set(primary) <= zones[o.id] for o in entries if o.id != e.id):
+        sharing = set.intersection(*(covering[z] for z in primary))
+        if sharing == {e.id}:
+            out[e.id] = tuple(primary)
+    return out
+
+
+def referral_facts(entries: Sequence[Entry]) -> list[Fact]:
+    """Reverse referral facts, only where no other entry also covers the whole pattern."""
+    unique = unique_referrals(entries)
+    out = []
+    for e in entries:
+        if e.id not in unique:
             continue
-        names = ", ".join(region_name(z) for z in primary)
+        names = ", ".join(region_name(z) for z in unique[e.id])
         b = _Builder(e)
         b.add(
             "referral-reverse",
@@ -308,12 +331,8 @@ def derive_facts(
     facts += nerve_facts(entries) + referral_facts(entries)
     if muscles:
         wanted = set(muscles)
-        facts = [
-            f
-            for f in facts
-            if f.entry in wanted
-            or any(t == f"TP::Muscle::{tag_word(e.name)}" for e in entries if e.id in wanted for t in f.tags)
-        ]
+        wanted_tags = {f"TP::Muscle::{tag_word(e.name)}" for e in entries if e.id in wanted}
+        facts = [f for f in facts if f.entry in wanted or not wanted_tags.isdisjoint(f.tags)]
     if facets:
         facts = [f for f in facts if f.facet in set(facets)]
     facts.sort(key=lambda f: (f.order, f.id))
