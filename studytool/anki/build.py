@@ -16,6 +16,7 @@ from typing import Any
 
 from studytool.anki.atomic import remove_stale_temps, write_atomic
 from studytool.anki.lock import Lock, Stamp, format_lock, next_mod, read_lock
+from studytool.anki.maps import plan_maps
 from studytool.anki.notetypes import model_json, models
 from studytool.anki.package import MediaFile, Progress, layout_digest, write_collection, write_zip
 from studytool.anki.render import Note, image_field, render_all
@@ -106,6 +107,12 @@ def load_media(kb: KnowledgeBase, wanted: set[str]) -> tuple[list[MediaFile], di
     return sorted(files.values(), key=lambda m: m.name), images
 
 
+def _merge_media(*groups: list[MediaFile]) -> list[MediaFile]:
+    """One list of media files, sorted by name, each name once."""
+    files = {m.name: m for group in groups for m in group}
+    return sorted(files.values(), key=lambda m: m.name)
+
+
 def _model_hash(data: dict[str, Any]) -> str:
     import json
 
@@ -125,7 +132,11 @@ def plan(src: str | os.PathLike[str], deck: str, muscles: Sequence[str], facets:
     if not facts:
         raise UserError("the selection has no facts; nothing to build")
     media, images = load_media(kb, {f.entry for f in facts})
-    notes = render_all(facts, images)
+    maps = plan_maps(kb, facts)
+    if maps.facts:
+        facts = sorted([*facts, *maps.facts], key=lambda f: (f.order, f.id))
+    notes = render_all(facts, images, maps.images, maps.fronts)
+    media = _merge_media(media, maps.media)
     deck_id = deck_id_for(deck)
     mods = models()
     hashes = {mid: _model_hash(model_json(m, deck_id, 0)) for mid, m in mods.items()}

@@ -34,6 +34,14 @@ CSS = """\
 .tp-list li { margin: 0.15em 0; }
 .tp-extra { margin-top: 0.8em; font-size: 0.9em; color: #3a3a3c; }
 .tp-image img { max-width: 100%; height: auto; margin-top: 0.8em; }
+img.tp-map {
+  display: block;
+  width: 100%;
+  max-width: 420px;
+  height: auto;
+  margin: 0.8em auto 0;
+  border-radius: 12px;
+}
 .tp-meta, .tp-source { margin-top: 0.8em; font-size: 0.75em; color: #6e6e73; }
 .cloze { font-weight: 700; color: #0a58ca; }
 hr#answer { border: 0; border-top: 1px solid #d2d2d7; margin: 0.8em 0; }
@@ -46,6 +54,8 @@ hr#answer { border: 0; border-top: 1px solid #d2d2d7; margin: 0.8em 0; }
 .nightMode .tp-source, .night_mode .tp-source { color: #aeaeb2; }
 .nightMode .cloze, .night_mode .cloze { color: #7ab8ff; }
 .nightMode hr#answer, .night_mode hr#answer { border-top-color: #48484a; }
+/* Chromium-based viewers pass this on to the map's own dark palette. */
+.nightMode img.tp-map, .night_mode img.tp-map { color-scheme: dark; }
 @media (max-width: 480px) {
   .card { font-size: 18px; padding: 0.3em; }
 }

@@ -72,8 +72,9 @@ def check_tags(fact: Fact) -> None:
             raise UserError(f"fact {fact.id}: tag {tag!r} is empty or contains whitespace")
 
 
-def render(fact: Fact, guid: str, image: str = "") -> Note:
-    """The Anki note of one fact; `image` is the ready Image field (or '')."""
+def render(fact: Fact, guid: str, image: str = "", front: str = "") -> Note:
+    """The Anki note of one fact; `image` is the ready Image field (or ''), `front` ready HTML
+    shown on the front below the question (a map to identify)."""
     check_tags(fact)
     meta = (esc(fact.muscle), esc(fact.facet), esc(fact.source))
     extra = esc(fact.extra)
@@ -81,7 +82,7 @@ def render(fact: Fact, guid: str, image: str = "") -> Note:
         fields: tuple[str, ...] = (cloze_text(fact.question, fact.items), extra, image, *meta)
         model_id, ords = CLOZE_ID, tuple(range(len(fact.items)))
     else:
-        fields = (esc(fact.question), esc(fact.answer), extra, image, *meta)
+        fields = (esc(fact.question) + front, esc(fact.answer), extra, image, *meta)
         model_id, ords = BASIC_ID, (0,)
     tags = tuple(sorted(set(fact.tags)))
     return Note(
@@ -91,9 +92,17 @@ def render(fact: Fact, guid: str, image: str = "") -> Note:
         fields=fields,
         tags=tags,
         ords=ords,
-        sort_text=fact.question,
+        sort_text=f"{fact.question} {_media_names(front)}" if front else fact.question,
         hash=content_hash(model_id, fields, tags),
     )
+
+
+_SRC = re.compile(r'<img[^>]* src="([^"]*)"')
+
+
+def _media_names(html_text: str) -> str:
+    """The media names an HTML text references (Anki keeps them in a note's sort field)."""
+    return " ".join(html.unescape(m) for m in _SRC.findall(html_text))
 
 
 _BASE91 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
@@ -109,8 +118,18 @@ def guid_for(fact_id: str) -> str:
     return "".join(reversed(out))
 
 
-def render_all(facts: Sequence[Fact], images: Mapping[str, str]) -> list[Note]:
-    """Notes for all facts, in order; a duplicate fact id or GUID is a build error."""
+def render_all(
+    facts: Sequence[Fact],
+    images: Mapping[str, str],
+    fact_images: Mapping[str, str] | None = None,
+    fronts: Mapping[str, str] | None = None,
+) -> list[Note]:
+    """Notes for all facts, in order; a duplicate fact id or GUID is a build error.
+
+    `images` maps entry ids to Image fields; `fact_images` (fact id -> Image field) wins over
+    it, and `fronts` adds HTML to a fact's front.
+    """
+    fact_images, fronts = fact_images or {}, fronts or {}
     notes: list[Note] = []
     seen: dict[str, str] = {}
     for fact in facts:
@@ -118,5 +137,6 @@ def render_all(facts: Sequence[Fact], images: Mapping[str, str]) -> list[Note]:
         if guid in seen:
             raise UserError(f"duplicate note GUID {guid!r}: facts {seen[guid]!r} and {fact.id!r}")
         seen[guid] = fact.id
-        notes.append(render(fact, guid, images.get(fact.entry, "")))
+        image = fact_images.get(fact.id, images.get(fact.entry, ""))
+        notes.append(render(fact, guid, image, fronts.get(fact.id, "")))
     return notes

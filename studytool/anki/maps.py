@@ -1,0 +1,120 @@
+"""Referral body maps in the deck: the map on referral cards, and "which muscle?" map cards.
+
+Every referral card of an entry whose pattern names regions shows that entry's map on the
+back (Image field). Entries whose pattern is unique in the knowledge base
+(`facts.unique_referrals`, the rule behind the `referral-reverse` fact) also get an
+Anki-only card `<entry>__referral-map`: the map without the muscle's name on the front, the
+name on the back. It is not a `derive_facts` fact: the quiz and exam cannot show a picture,
+and in words it would repeat the `referral-reverse` question.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from studytool.anki.package import MediaFile
+from studytool.model import Entry, Fact, KnowledgeBase
+
+MAP_KEY = "referral-map"
+MAP_QUESTION = "Which muscle’s trigger points refer pain in this pattern?"
+MAP_CLASS = "tp-map"
+
+
+@dataclass
+class MapPlan:
+    """What the maps add to a build: Image fields by fact id, front images, facts, media."""
+
+    images: dict[str, str] = field(default_factory=dict)  # fact id -> Image field
+    fronts: dict[str, str] = field(default_factory=dict)  # fact id -> HTML after the question
+    facts: list[Fact] = field(default_factory=list)  # the Anki-only map-card facts
+    media: list[MediaFile] = field(default_factory=list)
+
+
+def map_img(filename: str, alt: str) -> str:
+    """An <img> of a map, by basename, with escaped alt text."""
+    src = html.escape(filename, quote=True)
+    return f'<img class="{MAP_CLASS}" src="{src}" alt="{html.escape(alt, quote=True)}">'
+
+
+def has_map(entry: Entry) -> bool:
+    """Whether the entry's referral pattern names any region (else there is nothing to draw)."""
+    return any(r.primary or r.spillover for r in entry.referral)
+
+
+def anonymous_alt(entry: Entry) -> str:
+    """The map's description without the muscle's name (alt text of the question's map)."""
+    from studytool.bodymap import describe
+
+    _, _, rest = describe(entry).partition(". ")
+    return f"Body chart of a referred pain pattern, shown on the right side. {rest}".strip()
+
+
+_NAME_PARTS = (
+    (re.compile(r' data-entry="[^"]*"'), ""),
+    (re.compile(r'<title id="tpm-t">[^<]*</title>'), '<title id="tpm-t">Referred pain pattern</title>'),
+    (re.compile(r'(<text class="t"[^>]*>)[^<]*(</text>)'), r"\1Which muscle?\2"),
+)
+
+
+def anonymous_svg(entry: Entry) -> str:
+    """The entry's map with its name, title, description and id replaced: the question side.
+
+    Raises `RuntimeError` if the map's markup no longer has the parts this replaces, so a
+    change in the drawing cannot silently put the answer on the front.
+    """
+    from studytool.bodymap import render_map
+
+    svg = render_map(entry)
+    for pattern, repl in _NAME_PARTS:
+        svg, count = pattern.subn(repl, svg, count=1)
+        if count != 1:
+            raise RuntimeError(f"body map markup changed: cannot hide the name ({pattern.pattern})")
+    desc = f'<desc id="tpm-d">{html.escape(anonymous_alt(entry), quote=False)}</desc>'
+    svg, count = re.subn(r'<desc id="tpm-d">[^<]*</desc>', lambda _: desc, svg, count=1)
+    if count != 1:
+        raise RuntimeError("body map markup changed: cannot replace its description")
+    return svg
+
+
+def anonymous_filename(svg: str) -> str:
+    """Content-hashed media name that does not give the muscle away."""
+    return f"tp-mapq-{hashlib.sha256(svg.encode('utf-8')).hexdigest()[:16]}.svg"
+
+
+def plan_maps(kb: KnowledgeBase, facts: Sequence[Fact]) -> MapPlan:
+    """Maps for the selected facts: referral cards get the map, unique patterns a map card."""
+    from studytool.bodymap import describe, map_filename, render_map
+    from studytool.facts import unique_referrals
+
+    entries = kb.by_id()
+    plan = MapPlan()
+    media: dict[str, MediaFile] = {}
+    by_id = {f.id: f for f in facts}
+    for fact in facts:
+        entry = entries.get(fact.entry)
+        if fact.facet != "referral" or entry is None or not has_map(entry):
+            continue
+        if fact.id not in (f"{entry.id}__referral", f"{entry.id}__referral-reverse"):
+            continue
+        name = map_filename(entry)
+        if name not in media:
+            media[name] = MediaFile(name, render_map(entry).encode("utf-8"))
+        plan.images[fact.id] = map_img(name, describe(entry))
+    for entry_id in unique_referrals(kb.entries):
+        reverse = by_id.get(f"{entry_id}__referral-reverse")
+        if reverse is None:  # not in this (partial) selection
+            continue
+        entry = entries[entry_id]
+        svg = anonymous_svg(entry)
+        name = anonymous_filename(svg)
+        media[name] = MediaFile(name, svg.encode("utf-8"))
+        card = dataclasses.replace(reverse, id=f"{entry_id}__{MAP_KEY}", question=MAP_QUESTION, extra="")
+        plan.facts.append(card)
+        plan.fronts[card.id] = f'<div class="tp-image">{map_img(name, anonymous_alt(entry))}</div>'
+    plan.media = sorted(media.values(), key=lambda m: m.name)
+    return plan
