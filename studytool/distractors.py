@@ -164,9 +164,24 @@ def _content_words(text: str) -> set[str]:
 
 @dataclass(frozen=True)
 class _Value:
+    """A candidate value with its comparison forms computed once (``words``: content words for
+    conditions, key words for attachments, segments for levels)."""
+
     entry: str
     text: str
     key: str
+    words: frozenset[str] = frozenset()
+
+
+def _value(entry: str, kind: str, text: str) -> _Value:
+    if kind == "nerve":
+        return _Value(entry, text, nerve_key(text))
+    key = value_key(text)
+    if kind == "levels":
+        return _Value(entry, text, key, level_set(text))
+    if kind == "condition":
+        return _Value(entry, text, key, frozenset(_content_words(text)))
+    return _Value(entry, text, key, frozenset(key.split()))
 
 
 class DistractorIndex:
@@ -174,6 +189,7 @@ class DistractorIndex:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        self._outside: dict[str, list[_Value]] = {}
         self.entries: dict[str, Entry] = kb.by_id()
         self.values: dict[str, list[_Value]] = {k: [] for k in (*POOL_NAMES, "muscle")}
         self.nerves: dict[str, str] = {}
@@ -182,23 +198,27 @@ class DistractorIndex:
             inn = e.innervation
             if inn:
                 self.nerves[e.id] = nerve_key(inn.nerve)
-                self.values["nerve"].append(_Value(e.id, inn.nerve, self.nerves[e.id]))
+                self.values["nerve"].append(_value(e.id, "nerve", inn.nerve))
                 if inn.levels:
-                    self.values["levels"].append(_Value(e.id, inn.levels, value_key(inn.levels)))
+                    self.values["levels"].append(_value(e.id, "levels", inn.levels))
             for kind, struct in (("origin", e.origin), ("insertion", e.insertion)):
                 if struct:
-                    self.values[kind].append(_Value(e.id, struct.text, value_key(struct.text)))
+                    self.values[kind].append(_value(e.id, kind, struct.text))
             for d in e.differentials:
-                self.values["condition"].append(_Value(e.id, d.condition, value_key(d.condition)))
-            self.values["muscle"].append(_Value(e.id, e.name, value_key(e.name)))
+                self.values["condition"].append(_value(e.id, "condition", d.condition))
+            self.values["muscle"].append(_value(e.id, "muscle", e.name))
             self.zones[e.id] = frozenset(z for r in e.referral for z in (*r.primary, *r.spillover))
         self.pool: dict[str, list[_Value]] = {
-            kind: [
-                _Value("", v, nerve_key(v) if kind == "nerve" else value_key(v))
-                for v in kb.pool.get(kind, ())
-            ]
-            for kind in POOL_NAMES
+            kind: [_value("", kind, v) for v in kb.pool.get(kind, ())] for kind in POOL_NAMES
         }
+
+    def conditions_outside(self, region: str) -> list[_Value]:
+        """Conditions of entries in other regions (computed once per region)."""
+        if region not in self._outside:
+            self._outside[region] = [
+                v for v in self.values["condition"] if self.entries[v.entry].region != region
+            ]
+        return self._outside[region]
 
     def material(self, fact: Fact) -> Material:
         """Correct values and safe candidates for a fact (raises UserError when unsupported)."""
@@ -214,8 +234,7 @@ class DistractorIndex:
             mine = level_set(e.innervation.levels)
 
             def levels_ok(v: _Value) -> bool:
-                other = level_set(v.text)
-                return bool(other) and not (other <= mine or mine <= other)
+                return bool(v.words) and not (v.words <= mine or mine <= v.words)
 
             return self._build(fact, "levels", (e.innervation.levels,), levels_ok)
         if key in ("origin", "insertion"):
@@ -225,8 +244,7 @@ class DistractorIndex:
                 words = set(value_key(struct.text).split())
 
                 def attachment_ok(v: _Value) -> bool:
-                    other = set(v.key.split())
-                    return v.key not in accepted and not (other <= words or words <= other)
+                    return v.key not in accepted and not (v.words <= words or words <= v.words)
 
                 return self._build(fact, key, (struct.text,), attachment_ok)
         if is_nerve_reverse(fact) and e.innervation:
@@ -251,12 +269,15 @@ class DistractorIndex:
             mine_keys = {value_key(d.condition) for d in e.differentials}
 
             def condition_ok(v: _Value) -> bool:
-                words = _content_words(v.text)
-                other = self.entries.get(v.entry)
-                same_region = other is not None and other.region == e.region
-                return not same_region and v.key not in mine_keys and not any(words & m for m in mine_words)
+                return v.key not in mine_keys and not any(v.words & m for m in mine_words)
 
-            return self._build(fact, "condition", tuple(d.condition for d in e.differentials), condition_ok)
+            return self._build(
+                fact,
+                "condition",
+                tuple(d.condition for d in e.differentials),
+                condition_ok,
+                values=self.conditions_outside(e.region),
+            )
         raise UserError(f"{fact.id}: this fact cannot be asked as a choice question")
 
     def _build(
@@ -267,6 +288,7 @@ class DistractorIndex:
         ok: Callable[[_Value], bool],
         *,
         pool: bool = True,
+        values: Sequence[_Value] | None = None,
     ) -> Material:
         seen: set[str] = set()
         out: list[str] = []
@@ -277,7 +299,7 @@ class DistractorIndex:
                     seen.add(v.key)
                     out.append(v.text)
 
-        take(self.values[kind])
+        take(self.values[kind] if values is None else values)
         n_entries = len(out)
         if pool:
             take(self.pool.get(kind, ()))

@@ -12,13 +12,15 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 
 from studytool import distractors as dx
 from studytool.errors import UserError
 from studytool.exam.model import Item
 from studytool.facts import derive_facts, mid
-from studytool.model import Entry, Fact, KnowledgeBase
+from studytool.model import Fact, KnowledgeBase
 
 MCQ_WRONG = 3
 MULTI_OPTIONS = 5
@@ -146,6 +148,9 @@ class _Builder:
         true_stem = self.statement(fact, m.correct[0])
         return self.base(fact, "tf", true_stem, ("True",), (self.statement(fact, false_value),), m.kind)
 
+    def has_short(self, fact: Fact) -> bool:
+        return self.short(fact) is not None
+
     def short(self, fact: Fact) -> Item | None:
         key = dx.fact_key(fact)
         e = self.entries[fact.entry]
@@ -164,42 +169,50 @@ class _Builder:
             return None
         return self.base(fact, "short", fact.question, answers, (), "text")
 
-    def matches(self, facts: Sequence[Fact], facet: str) -> list[Item]:
-        """Matching items: groups of up to 4 muscles whose values for the facet all differ."""
+    def matches(self, facts: Sequence[Fact], facet: str, limit: int) -> list[Item]:
+        """Matching items (at most ``limit``): groups of up to 4 muscles whose values all differ."""
         key = "innervation" if facet == "innervation" else "insertion"
         chosen = [f for f in facts if dx.fact_key(f) == key]
         self.rng.shuffle(chosen)
-        groups: list[list[tuple[Fact, str]]] = []
+        kind = "nerve" if key == "innervation" else "insertion"
+        full: list[list[tuple[Fact, str, frozenset[str]]]] = []
+        open_: list[list[tuple[Fact, str, frozenset[str]]]] = []
         for f in chosen:
+            if len(full) >= limit:
+                break
             e = self.entries[f.entry]
             value = e.innervation.nerve if key == "innervation" and e.innervation else None
             if key == "insertion" and e.insertion:
                 value = e.insertion.text
             if value is None:
                 continue
-            kind = "nerve" if key == "innervation" else "insertion"
-            for g in groups:
-                if len(g) < MATCH_SIZE and all(not _clash(kind, value, v) for _, v in g):
-                    g.append((f, value))
+            words = frozenset({dx.nerve_key(value)} if kind == "nerve" else dx.value_key(value).split())
+            for g in open_:
+                if all(not _clash(kind, words, w) for _, _, w in g):
+                    g.append((f, value, words))
+                    if len(g) == MATCH_SIZE:
+                        open_.remove(g)
+                        full.append(g)
                     break
             else:
-                groups.append([(f, value)])
+                open_.append([(f, value, words)])
+        pairs = [[(f, v) for f, v, _ in g] for g in full + open_]
         items = []
-        for g in groups:
-            if len(g) < 3:
+        for grp in pairs:
+            if len(grp) < 3:
                 continue
-            g.sort(key=lambda fv: fv[0].id)
+            grp.sort(key=lambda fv: fv[0].id)
             what = "nerve supply" if key == "innervation" else "insertion"
             items.append(
                 Item(
-                    id="match." + key + "." + "+".join(f.entry for f, _ in g),
+                    id="match." + key + "." + "+".join(f.entry for f, _ in grp),
                     type="match",
-                    fact_ids=tuple(f.id for f, _ in g),
+                    fact_ids=tuple(f.id for f, _ in grp),
                     stem=f"Match each muscle to its {what}.",
-                    correct=tuple(v for _, v in g),
-                    prompts=tuple(self.entries[f.entry].name for f, _ in g),
-                    topics=frozenset(t for f, _ in g for t in self.topics(f)),
-                    muscles=tuple(f.entry for f, _ in g),
+                    correct=tuple(v for _, v in grp),
+                    prompts=tuple(self.entries[f.entry].name for f, _ in grp),
+                    topics=frozenset(t for f, _ in grp for t in self.topics(f)),
+                    muscles=tuple(f.entry for f, _ in grp),
                     facet=facet,
                     kind="nerve" if key == "innervation" else "insertion",
                 )
@@ -207,61 +220,113 @@ class _Builder:
         return items
 
 
-def _clash(kind: str, a: str, b: str) -> bool:
-    if kind == "insertion":
-        wa, wb = set(dx.value_key(a).split()), set(dx.value_key(b).split())
-        return wa <= wb or wb <= wa
-    return dx.same_value(kind, a, b)
+def _clash(kind: str, a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two values too alike to sit in one matching item (same nerve; one attachment inside the other)."""
+    return a == b if kind == "nerve" else (a <= b or b <= a)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A possible item, cheap to list: its distractors are drawn only if the blueprint picks it."""
+
+    id: str
+    type: str
+    topics: frozenset[tuple[str, str]]
+    muscles: tuple[str, ...]
+    facet: str
+    make: Callable[[], Item | None]
 
 
 def candidates(
-    kb: KnowledgeBase, facts: Sequence[Fact], types: Sequence[str], rng: random.Random
-) -> tuple[list[Item], Counter[str]]:
-    """Every item that could be asked, in a stable order, plus what was skipped and why."""
+    kb: KnowledgeBase, facts: Sequence[Fact], types: Sequence[str], rng: random.Random, *, count: int = 0
+) -> tuple[list[Slot], _Builder]:
+    """Every item that could be asked, in a stable order (items are built lazily)."""
     b = _Builder(kb, rng)
-    out: list[Item] = []
+    out: list[Slot] = []
     makers = {"mcq": b.mcq, "multi": b.multi, "tf": b.tf, "short": b.short}
+    eligible = {
+        "mcq": dx.supports_choice,
+        "tf": _tf_ok,
+        "multi": dx.supports_multi,
+        "short": b.has_short,
+    }
     for fact in facts:
         for t in types:
-            if t in makers:
-                item = makers[t](fact)
-                if item is not None:
-                    out.append(item)
+            if t in makers and eligible[t](fact):
+                out.append(
+                    Slot(
+                        f"{fact.id}.{t}",
+                        t,
+                        b.topics(fact),
+                        b.muscles(fact),
+                        fact.facet,
+                        partial(makers[t], fact),
+                    )
+                )
     if "match" in types:
         facets = {f.facet for f in facts}
         for facet in ("innervation", "insertion"):
             if facet in facets:
-                out.extend(b.matches(facts, facet))
-    return out, b.skipped
+                for it in b.matches(facts, facet, limit=max(count, 1)):
+                    out.append(Slot(it.id, it.type, it.topics, it.muscles, it.facet, partial(_same, it)))
+    return out, b
 
 
-def select(items: Sequence[Item], count: int, types: Sequence[str], rng: random.Random) -> list[Item]:
-    """Pick ``count`` items with disjoint topics, spreading types, muscles and facets evenly."""
-    tiebreak = {it.id: rng.random() for it in items}
+def _tf_ok(fact: Fact) -> bool:
+    return dx.supports_choice(fact) and dx.fact_key(fact) != "referral-reverse"
+
+
+def _same(item: Item) -> Item:
+    return item
+
+
+WINDOW = 200  # free slots per type compared at each pick: keeps 1,250-entry exams fast
+
+
+def select(slots: Sequence[Slot], count: int, rng: random.Random) -> list[Item]:
+    """Pick ``count`` items with disjoint topics, spreading types, muscles and facets evenly.
+
+    At each pick: among the least-used types, the first ``WINDOW`` free slots (in seeded order) are
+    compared by how often their muscles and facet were used already. A picked slot whose item
+    cannot be built (too few safe distractors) is dropped, never replaced by an unsafe item.
+    """
+    tiebreak = {sl.id: rng.random() for sl in slots}
+    by_kind: dict[str, list[Slot]] = {}
+    for sl in sorted(slots, key=lambda sl: (tiebreak[sl.id], sl.id)):
+        by_kind.setdefault(sl.type, []).append(sl)
     used: set[tuple[str, str]] = set()
     by_type: Counter[str] = Counter()
     by_muscle: Counter[str] = Counter()
     by_facet: Counter[str] = Counter()
     chosen: list[Item] = []
-    left = list(items)
     while len(chosen) < count:
-        left = [it for it in left if used.isdisjoint(it.topics)]
-        if not left:
+        window: list[Slot] = []
+        for t in sorted(by_kind, key=lambda t: (by_type[t], t)):
+            free = [sl for sl in by_kind[t] if used.isdisjoint(sl.topics)]
+            by_kind[t] = free
+            if window and by_type[t] > by_type[window[0].type]:
+                break
+            window += free[:WINDOW]
+        if not window:
             break
         best = min(
-            left,
-            key=lambda it: (
-                by_type[it.type],
-                max(by_muscle[m] for m in it.muscles) if it.muscles else 0,
-                by_facet[it.facet],
-                tiebreak[it.id],
+            window,
+            key=lambda sl: (
+                by_type[sl.type],
+                max(by_muscle[m] for m in sl.muscles) if sl.muscles else 0,
+                by_facet[sl.facet],
+                tiebreak[sl.id],
             ),
         )
-        chosen.append(best)
-        used |= best.topics
-        by_type[best.type] += 1
-        by_facet[best.facet] += 1
-        for m in best.muscles:
+        by_kind[best.type].remove(best)
+        item = best.make()
+        if item is None:
+            continue
+        chosen.append(item)
+        used |= item.topics
+        by_type[item.type] += 1
+        by_facet[item.facet] += 1
+        for m in item.muscles:
             by_muscle[m] += 1
     return chosen
 
@@ -293,10 +358,11 @@ def blueprint(
     """The exam's items in a stable order (same for every version); errors when material is short."""
     rng = random.Random(f"{seed}:blueprint")
     facts = derive_facts(kb, muscles=muscles, facets=facets)
-    pool, skipped = candidates(kb, facts, types, rng)
-    chosen = select(pool, count, types, rng)
+    slots, builder = candidates(kb, facts, types, rng, count=count)
+    chosen = select(slots, count, rng)
+    skipped = builder.skipped
     if len(chosen) < count:
-        entries = sorted({m for it in pool for m in it.muscles})
+        entries = sorted({m for sl in slots for m in sl.muscles})
         hint = (
             f"; {sum(skipped.values())} item(s) were not possible for lack of safe distractors"
             if skipped
@@ -309,9 +375,3 @@ def blueprint(
         )
     chosen.sort(key=lambda it: it.id)
     return balance_true_false(chosen, rng)
-
-
-def entries_of(kb: KnowledgeBase, ids: Sequence[str]) -> list[Entry]:
-    """Entries by id, in knowledge-base order."""
-    wanted = set(ids)
-    return [e for e in kb.entries if e.id in wanted]
