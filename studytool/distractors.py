@@ -24,7 +24,7 @@ Which facts qualify (by fact key, the part of the fact id after ``__``):
 - ``referral-reverse`` -> kind ``muscle``: entries whose zones do not cover the asked pattern.
 - ``referral`` (multi only) -> kind ``region``: correct are the primary zones; distractors are body
   regions that are neither primary nor spillover zones of the entry.
-- ``differentials`` (multi only) -> kind ``condition``: other entries' conditions, then pool ``condition``.
+- ``differentials`` (multi only) -> kind ``condition``: pool ``condition`` only (see below).
 
 Safety rules (a distractor must be wrong for the subject):
 
@@ -35,16 +35,17 @@ Safety rules (a distractor must be wrong for the subject):
   dropped ("Gluteal tuberosity and the iliotibial tract" is half right for "Iliotibial tract").
 - Spinal levels compare as sets of segments: a candidate that is a subset or superset of the correct
   set (``L4–L5`` against ``L4–S1``) is dropped, because some references would call it correct.
-- Conditions: a candidate sharing any content word with a correct condition is dropped
-  ("Trochanteric bursitis" against "Hip (trochanteric) bursitis"), and so is every condition of an
-  entry in the same region: a neighbouring muscle's differential ("Piriformis syndrome" for the
-  gluteus medius) may well be a differential of the subject too, even when its list omits it.
+- Conditions come from the curated pool only, never from other entries: differential lists are
+  never complete, and a neighbour's differential ("Sacroiliac joint dysfunction" from the
+  quadratus lumborum, offered for the gluteus minimus) is often a true differential of the
+  subject too. Pool conditions sharing a content word with a correct one are still dropped
+  ("Trochanteric bursitis" against "Hip (trochanteric) bursitis").
 - "Which muscle" questions never offer a muscle that also fits: same nerve key, or referral zones
   covering the asked pattern. Pool muscles are never used there, because their facts are unknown.
 - Options are homogeneous (all one kind) and never "all/none of the above".
 
-Entries come first (same facet of other entries), then the curated pool in ``cards_src/_pool.yaml``;
-pool names used: ``nerve``, ``levels``, ``origin``, ``insertion``, ``condition``.
+Entries come first (same facet of other entries; conditions excepted), then the curated pool
+in ``cards_src/_pool.yaml``; pool names used: ``nerve``, ``levels``, ``origin``, ``insertion``, ``condition``.
 
 Cost: each knowledge base gets one ``DistractorIndex`` (per-kind value keys precomputed once, cached
 for the most recent ``kb``); one item then costs O(entries + pool), never a pairwise search.
@@ -189,7 +190,6 @@ class DistractorIndex:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self._outside: dict[str, list[_Value]] = {}
         self.entries: dict[str, Entry] = kb.by_id()
         self.values: dict[str, list[_Value]] = {k: [] for k in (*POOL_NAMES, "muscle")}
         self.nerves: dict[str, str] = {}
@@ -211,14 +211,6 @@ class DistractorIndex:
         self.pool: dict[str, list[_Value]] = {
             kind: [_value("", kind, v) for v in kb.pool.get(kind, ())] for kind in POOL_NAMES
         }
-
-    def conditions_outside(self, region: str) -> list[_Value]:
-        """Conditions of entries in other regions (computed once per region)."""
-        if region not in self._outside:
-            self._outside[region] = [
-                v for v in self.values["condition"] if self.entries[v.entry].region != region
-            ]
-        return self._outside[region]
 
     def material(self, fact: Fact) -> Material:
         """Correct values and safe candidates for a fact (raises UserError when unsupported)."""
@@ -276,7 +268,7 @@ class DistractorIndex:
                 "condition",
                 tuple(d.condition for d in e.differentials),
                 condition_ok,
-                values=self.conditions_outside(e.region),
+                values=(),  # the curated pool only: see the module docstring
             )
         raise UserError(f"{fact.id}: this fact cannot be asked as a choice question")
 
