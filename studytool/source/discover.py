@@ -8,8 +8,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from studytool.errors import Diagnostic, InputError, Location, UserError, did_you_mean
+from studytool.errors import Diagnostic, InputError, UserError, did_you_mean
 from studytool.model import Associated, Entry, KnowledgeBase
+from studytool.source.cache import CachedDocument, ParseCache
 from studytool.source.schema import (
     SLUG,
     ListOf,
@@ -19,7 +20,7 @@ from studytool.source.schema import (
     strict_warnings,
     validate_entry,
 )
-from studytool.source.yamlload import Document, load_yaml
+from studytool.source.yamlload import Document, Located, decode_text, load_yaml, read_bytes
 
 POOL_FILE = "_pool.yaml"
 
@@ -52,25 +53,22 @@ def load_kb(
 def _load_kb(src: str | os.PathLike[str], strict: bool) -> tuple[KnowledgeBase, list[Diagnostic]]:
     files = source_files(src)
     diags: list[Diagnostic] = []
-    loaded: list[tuple[Document, dict[str, Any]]] = []
+    loaded: list[tuple[Located, dict[str, Any]]] = []
+    cache = ParseCache.open()
     for path in files:
-        doc = load_yaml(str(path))
-        diags.extend(doc.diagnostics)
-        if doc.diagnostics and doc.data is None:
-            continue
-        data, problems = validate_entry(doc, path.stem)
+        doc, data, problems = _load_file(str(path), path.name, path.stem, cache)
         diags.extend(problems)
         if data is not None and "id" in data and "name" in data:
             loaded.append((doc, data))
 
-    first: dict[str, Location] = {}
+    first: dict[str, Located] = {}
     for doc, data in loaded:
-        where = doc.loc(("id",))
-        if data["id"] in first:
+        other = first.get(data["id"])
+        if other is not None:
             diags.append(
-                Diagnostic(where, "E015", f"duplicate id '{data['id']}' (also in {first[data['id']].path})")
+                Diagnostic(doc.loc(("id",)), "E015", f"duplicate id '{data['id']}' (also in {other.path})")
             )
-        first.setdefault(data["id"], where)
+        first.setdefault(data["id"], doc)
     names = {data["name"].lower(): data["id"] for _, data in loaded}
 
     entries: list[Entry] = []
@@ -89,6 +87,31 @@ def _load_kb(src: str | os.PathLike[str], strict: bool) -> tuple[KnowledgeBase, 
     return kb, sorted(diags, key=lambda d: (d.location, d.code))
 
 
+def _load_file(
+    path: str, name: str, stem: str, cache: ParseCache | None
+) -> tuple[Located, dict[str, Any] | None, list[Diagnostic]]:
+    """Load and validate one entry file, through the parse cache when it is on."""
+    doc = Document(path)
+    raw = read_bytes(path, doc)
+    if raw is None:
+        return doc, None, doc.diagnostics
+    key = cache.key(name, raw) if cache is not None else ""
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return CachedDocument(path, hit[0], hit[1]), hit[0], []
+    text = decode_text(raw, doc)
+    if text is None:
+        return doc, None, doc.diagnostics
+    doc = load_yaml(path, text)
+    if doc.diagnostics and doc.data is None:
+        return doc, None, doc.diagnostics
+    data, problems = validate_entry(doc, stem)
+    if cache is not None and data is not None and not doc.diagnostics and not problems:
+        cache.put(key, data, doc)
+    return doc, data, [*doc.diagnostics, *problems]
+
+
 def load_kb_or_raise(src: str | os.PathLike[str] = "cards_src") -> KnowledgeBase:
     """Load the knowledge base, raising `InputError` when any error is found."""
     kb, diags = load_kb(src)
@@ -98,7 +121,7 @@ def load_kb_or_raise(src: str | os.PathLike[str] = "cards_src") -> KnowledgeBase
     return kb
 
 
-def _check_refs(doc: Document, data: dict[str, Any], ids: dict[str, Location]) -> list[Diagnostic]:
+def _check_refs(doc: Located, data: dict[str, Any], ids: dict[str, Located]) -> list[Diagnostic]:
     out = []
     for i, assoc in enumerate(data.get("associated", [])):
         ref = assoc.get("ref")
@@ -118,22 +141,25 @@ def _check_refs(doc: Document, data: dict[str, Any], ids: dict[str, Location]) -
     return out
 
 
-def _check_media(doc: Document, data: dict[str, Any], root: Path) -> list[Diagnostic]:
+def _check_media(doc: Located, data: dict[str, Any], root: Path) -> list[Diagnostic]:
     media = data.get("media")
     if not media:
         return []
-    where = doc.loc(("media", "image"))
     rel = media["image"]
+
+    def problem(message: str) -> list[Diagnostic]:
+        return [Diagnostic(doc.loc(("media", "image")), "E019", message)]
+
     try:
         base = root.resolve()
         target = (root / rel).resolve()
         if os.path.isabs(rel) or (base not in target.parents):
-            return [Diagnostic(where, "E019", f"media path '{rel}' is outside the source folder")]
+            return problem(f"media path '{rel}' is outside the source folder")
         if not target.is_file():
-            return [Diagnostic(where, "E019", f"media file '{rel}' not found")]
+            return problem(f"media file '{rel}' not found")
     except (ValueError, OSError, RuntimeError) as exc:  # NUL byte, name too long, symlink loop
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return [Diagnostic(where, "E019", f"media path '{rel[:80]}' is not a usable file name ({reason})")]
+        return problem(f"media path '{rel[:80]}' is not a usable file name ({reason})")
     return []
 
 

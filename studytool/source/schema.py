@@ -20,7 +20,7 @@ from studytool.model import (
     TriggerPoint,
 )
 from studytool.regions import REGIONS
-from studytool.source.yamlload import Document, Path_
+from studytool.source.yamlload import Document, Located, Path_
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_TEXT = 2000
@@ -255,16 +255,31 @@ def validate_entry(doc: Document, stem: str) -> tuple[dict[str, Any] | None, lis
     for i, assoc in enumerate(data.get("associated", [])):
         if not assoc.get("ref") and not assoc.get("name"):
             v.error(("associated", i), "E011", "an associated trigger point needs 'ref' or 'name'")
+    _fill_keys(data)
     _check_unique_keys(v, data)
     return data, v.diagnostics
 
 
+ITEM_LISTS = ("actions", "indications", "symptoms", "perpetuating", "examination")
+
+
+def _fill_keys(data: dict[str, Any]) -> None:
+    """Give every list item its stable key now, so cached data need not slug labels again."""
+    lists = [data.get(facet, []) for facet in ITEM_LISTS]
+    lists += [data.get("treatment", {}).get(key, []) for key, _ in Treatment.GROUPS]
+    for items in lists:
+        for item in items:
+            item["key"] = item_key(item.get("key", ""), item.get("label") or item["text"])
+    for item in data.get("differentials", []):
+        item["key"] = item_key(item.get("key", ""), item["condition"])
+
+
 def _check_unique_keys(v: Validator, data: dict[str, Any]) -> None:
     """Per-item fact ids come from item keys, so keys must be unique within a list."""
-    for facet, label in (("actions", "label"), ("differentials", "condition")):
+    for facet in ("actions", "differentials"):
         seen: dict[str, int] = {}
         for i, item in enumerate(data.get(facet, [])):
-            key = item_key(item.get("key", ""), item.get(label, "") or item.get("text", ""))
+            key = item["key"]
             if key in seen:
                 v.error(
                     (facet, i),
@@ -278,10 +293,13 @@ def item_key(explicit: str, text: str) -> str:
     """The stable key of a list item: its explicit key, else a slug of its label."""
     if explicit:
         return explicit
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-") or "item"
+    return _NON_SLUG.sub("-", text.lower()).strip("-")[:60].strip("-") or "item"
 
 
-def strict_warnings(doc: Document, data: dict[str, Any], names: dict[str, str]) -> list[Diagnostic]:
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def strict_warnings(doc: Located, data: dict[str, Any], names: dict[str, str]) -> list[Diagnostic]:
     """Warnings for `check --strict`: every empty facet, regionless referrals, unlinked muscles."""
     out: list[Diagnostic] = []
     for path, label in FACETS:
@@ -322,7 +340,7 @@ def _items(raw: list[dict[str, str]]) -> tuple[Item, ...]:
     )
 
 
-def build_entry(data: dict[str, Any], path: str, order: int, doc: Document) -> Entry:
+def build_entry(data: dict[str, Any], path: str, order: int, doc: Located) -> Entry:
     """Turn validated data into a frozen `Entry`."""
     anatomy = data.get("anatomy", {})
 

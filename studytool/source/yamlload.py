@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -56,6 +56,16 @@ class Document:
         return Location(self.path, *where) if where else self.loc(path)
 
 
+class Located(Protocol):
+    """Anything that can say where a value or key of one file sits (`Document`, cached ones)."""
+
+    path: str
+
+    def loc(self, path: Path_) -> Location: ...
+
+    def key_loc(self, path: Path_) -> Location: ...
+
+
 class _Stop(Exception):
     """Abort the conversion walk after a fatal diagnostic."""
 
@@ -67,6 +77,12 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 def read_text(path: str, doc: Document) -> str | None:
     """Read a file as UTF-8 text, reporting size, binary and encoding problems."""
+    raw = read_bytes(path, doc)
+    return None if raw is None else decode_text(raw, doc)
+
+
+def read_bytes(path: str, doc: Document) -> bytes | None:
+    """The raw bytes of a regular file of at most `MAX_BYTES`, or None with a diagnostic."""
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
@@ -84,6 +100,12 @@ def read_text(path: str, doc: Document) -> str | None:
     except OSError as exc:
         doc.diagnostics.append(Diagnostic(Location(path), "E002", f"cannot read file: {exc.strerror}"))
         return None
+    return raw
+
+
+def decode_text(raw: bytes, doc: Document) -> str | None:
+    """Decode file bytes as UTF-8 YAML text, reporting NUL bytes and bad encodings."""
+    path = doc.path
     if b"\0" in raw:
         line, col = _position(raw.decode("latin-1"), raw.index(b"\0"))
         doc.diagnostics.append(
