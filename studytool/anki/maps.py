@@ -11,9 +11,7 @@ and in words it would repeat the `referral-reverse` question.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -50,40 +48,21 @@ def anonymous_alt(entry: Entry) -> str:
     """The map's description without the muscle's name (alt text of the question's map)."""
     from studytool.bodymap import describe
 
-    _, _, rest = describe(entry).partition(". ")
-    return f"Body chart of a referred pain pattern, shown on the right side. {rest}".strip()
-
-
-_NAME_PARTS = (
-    (re.compile(r' data-entry="[^"]*"'), ""),
-    (re.compile(r'<title id="tpm-t">[^<]*</title>'), '<title id="tpm-t">Referred pain pattern</title>'),
-    (re.compile(r'(<text class="t"[^>]*>)[^<]*(</text>)'), r"\1Which muscle?\2"),
-)
+    return describe(entry, anonymous=True)
 
 
 def anonymous_svg(entry: Entry) -> str:
-    """The entry's map with its name, title, description and id replaced: the question side.
-
-    Raises `RuntimeError` if the map's markup no longer has the parts this replaces, so a
-    change in the drawing cannot silently put the answer on the front.
-    """
+    """The entry's map with no name, title, description or id that gives it away: the question side."""
     from studytool.bodymap import render_map
 
-    svg = render_map(entry)
-    for pattern, repl in _NAME_PARTS:
-        svg, count = pattern.subn(repl, svg, count=1)
-        if count != 1:
-            raise RuntimeError(f"body map markup changed: cannot hide the name ({pattern.pattern})")
-    desc = f'<desc id="tpm-d">{html.escape(anonymous_alt(entry), quote=False)}</desc>'
-    svg, count = re.subn(r'<desc id="tpm-d">[^<]*</desc>', lambda _: desc, svg, count=1)
-    if count != 1:
-        raise RuntimeError("body map markup changed: cannot replace its description")
-    return svg
+    return render_map(entry, anonymous=True)
 
 
 def anonymous_filename(svg: str) -> str:
     """Content-hashed media name that does not give the muscle away."""
-    return f"tp-mapq-{hashlib.sha256(svg.encode('utf-8')).hexdigest()[:16]}.svg"
+    from studytool.bodymap.render import anonymous_filename as name_of
+
+    return name_of(svg)
 
 
 def plan_maps(kb: KnowledgeBase, facts: Sequence[Fact]) -> MapPlan:

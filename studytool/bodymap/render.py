@@ -62,8 +62,16 @@ def trigger_regions(entry: Entry) -> tuple[str, ...]:
     return tuple(dict.fromkeys(tp.region for tp in entry.trigger_points if tp.region))
 
 
-def render_map(entry: Entry) -> str:
-    """The entry's referral pattern as an SVG document (same entry, same text)."""
+ANON_TITLE = "Referred pain pattern"
+ANON_HEADING = "Which muscle?"
+
+
+def render_map(entry: Entry, anonymous: bool = False) -> str:
+    """The entry's referral pattern as an SVG document (same entry, same text).
+
+    ``anonymous=True`` leaves the muscle's name and id out everywhere (heading, ``<title>``,
+    ``<desc>``, data attributes): the picture for a "which muscle?" question.
+    """
     primary, spill = zones(entry)
     marks = trigger_regions(entry)
     unknown = sorted(z for z in (*primary, *spill, *marks) if z not in REGION_SHAPES)
@@ -71,12 +79,14 @@ def render_map(entry: Entry) -> str:
         raise ValueError(f"{entry.id}: no body-map shape for region(s) {', '.join(unknown)}")
     zone_of = {**dict.fromkeys(spill, "spillover"), **dict.fromkeys(primary, "primary")}
     name = escape(entry.name)
+    data_entry = "" if anonymous else f' data-entry="{escape(entry.id)}"'
+    title = ANON_TITLE if anonymous else f"{name}: referred pain pattern"
+    heading = ANON_HEADING if anonymous else name
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
-        f'height="{HEIGHT}" role="img" aria-labelledby="tpm-t tpm-d" class="tpm" '
-        f'data-entry="{escape(entry.id)}">',
-        f'<title id="tpm-t">{name}: referred pain pattern</title>',
-        f'<desc id="tpm-d">{escape(describe(entry))}</desc>',
+        f'height="{HEIGHT}" role="img" aria-labelledby="tpm-t tpm-d" class="tpm"{data_entry}>',
+        f'<title id="tpm-t">{title}</title>',
+        f'<desc id="tpm-d">{escape(describe(entry, anonymous=anonymous))}</desc>',
         f"<style>{CSS}@media (prefers-color-scheme:dark){{{DARK}}}{_night(DARK)}</style>",
         "<defs>",
         '<pattern id="tpm-h" width="5" height="5" patternUnits="userSpaceOnUse" '
@@ -88,7 +98,7 @@ def render_map(entry: Entry) -> str:
         '<clipPath id="tpm-clt"><use href="#tpm-lt"/></clipPath>',
         "</defs>",
         f'<rect class="bg" width="{WIDTH}" height="{HEIGHT}" rx="12"/>',
-        f'<text class="t" x="{WIDTH // 2}" y="24" text-anchor="middle">{name}</text>',
+        f'<text class="t" x="{WIDTH // 2}" y="24" text-anchor="middle">{heading}</text>',
         f'<text class="st" x="{WIDTH // 2}" y="38" text-anchor="middle">referred pain · right side</text>',
     ]
     for view in VIEWS:
@@ -177,10 +187,13 @@ def _legend(primary: bool, spill: bool, marks: bool) -> list[str]:
     return out
 
 
-def describe(entry: Entry) -> str:
-    """A plain-text description of the map (for <desc> and alt text)."""
+def describe(entry: Entry, anonymous: bool = False) -> str:
+    """A plain-text description of the map (for <desc> and alt text); ``anonymous`` names no muscle."""
     primary, spill = zones(entry)
-    parts = [f"Body chart of the pain referred by {mid(entry.name)} trigger points, shown on the right side."]
+    whose = f"the pain referred by {mid(entry.name)} trigger points"
+    if anonymous:
+        whose = "a referred pain pattern"
+    parts = [f"Body chart of {whose}, shown on the right side."]
     if primary:
         parts.append("Essential pain: " + ", ".join(region_name(z) for z in primary) + ".")
     if spill:
@@ -191,7 +204,17 @@ def describe(entry: Entry) -> str:
     return " ".join(parts)
 
 
-def map_filename(entry: Entry) -> str:
-    """Content-addressed media name, e.g. 'tp-map-gluteus-medius-1a2b3c4d.svg'."""
+def map_filename(entry: Entry, anonymous: bool = False) -> str:
+    """Content-addressed media name, e.g. 'tp-map-gluteus-medius-1a2b3c4d.svg'.
+
+    The anonymous map's name carries only a hash ('tp-mapq-<16 hex>.svg'), never the muscle.
+    """
+    if anonymous:
+        return anonymous_filename(render_map(entry, anonymous=True))
     digest = hashlib.sha256(render_map(entry).encode("utf-8")).hexdigest()[:8]
     return f"tp-map-{entry.id}-{digest}.svg"
+
+
+def anonymous_filename(svg: str) -> str:
+    """Media name of an anonymous map's SVG text: a content hash that does not name the muscle."""
+    return f"tp-mapq-{hashlib.sha256(svg.encode('utf-8')).hexdigest()[:16]}.svg"
