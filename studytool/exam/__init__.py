@@ -7,12 +7,12 @@ from collections.abc import Sequence
 
 from studytool.errors import UserError
 from studytool.exam.blueprint import blueprint
-from studytool.exam.model import FORMATS, TYPES, Exam
+from studytool.exam.model import DEFAULT_TYPES, FORMATS, TYPES, Exam
 from studytool.exam.versions import make_versions
 from studytool.model import KnowledgeBase
 from studytool.selection import check_selection
 
-__all__ = ["FORMATS", "TYPES", "Exam", "build_exam"]
+__all__ = ["DEFAULT_TYPES", "FORMATS", "TYPES", "Exam", "build_exam"]
 
 MAX_VERSIONS = 26
 
@@ -23,7 +23,7 @@ def build_exam(
     count: int = 20,
     seed: str = "1",
     versions: int = 1,
-    types: Sequence[str] = TYPES,
+    types: Sequence[str] = DEFAULT_TYPES,
     muscles: Sequence[str] = (),
     facets: Sequence[str] = (),
     title: str = "Trigger point anatomy exam",

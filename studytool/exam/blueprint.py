@@ -2,8 +2,9 @@
 
 No-giveaway rule: every item carries ``topics``, the (entry id, topic) pairs it asks about or
 shows in its stem (a matching item on nerves covers the nerve topic of each of its muscles; a
-"which muscles share the superior gluteal nerve" item covers the nerve topic of all of them). The
-blueprint never picks two items that share a topic, so no stem or option set pairs a muscle with
+"which muscles share the superior gluteal nerve" item covers the nerve topic of all of them; a
+body-map item covers the referral topic of the muscle it shows, like "which muscle refers mainly
+to..."). The blueprint never picks two items that share a topic, so no stem or option set pairs a muscle with
 the fact another question asks for.
 """
 
@@ -17,12 +18,14 @@ from dataclasses import dataclass
 from functools import partial
 
 from studytool import distractors as dx
+from studytool.bodymap.render import anonymous_filename, describe, render_map
 from studytool.errors import UserError
-from studytool.exam.model import Item
-from studytool.facts import derive_facts, mid
+from studytool.exam.model import Image, Item
+from studytool.facts import derive_facts, mid, unique_referrals
 from studytool.model import Fact, KnowledgeBase
 
 MCQ_WRONG = 3
+MAP_STEM = "Which muscle's trigger points produce this referral pattern?"
 MULTI_OPTIONS = 5
 MATCH_SIZE = 4
 TOPIC = {
@@ -59,6 +62,13 @@ class _Builder:
         self.index = dx.index_for(kb)
         self.entries = kb.by_id()
         self.skipped: Counter[str] = Counter()
+        self._unique: dict[str, tuple[str, ...]] | None = None
+
+    def unique(self) -> dict[str, tuple[str, ...]]:
+        """Entries whose referral pattern no other entry covers (the only map-item subjects)."""
+        if self._unique is None:
+            self._unique = unique_referrals(self.kb.entries)
+        return self._unique
 
     def topics(self, fact: Fact) -> frozenset[tuple[str, str]]:
         key = dx.fact_key(fact)
@@ -120,6 +130,24 @@ class _Builder:
         else:
             stem = fact.question
         return self.base(fact, "multi", f"{stem} Select all that apply.", correct, wrong, m.kind)
+
+    def has_map(self, fact: Fact) -> bool:
+        """A map item is possible: the 'which muscle refers here?' fact of a unique pattern."""
+        return dx.fact_key(fact) == "referral-reverse" and fact.entry in self.unique()
+
+    def map(self, fact: Fact) -> Item | None:
+        """'Which muscle?' under the entry's anonymous body map; distractors as for referral-reverse."""
+        if not self.has_map(fact):
+            return None
+        m = self.material(fact, MCQ_WRONG, "map")
+        if m is None:
+            return None
+        wrong = dx.pick_distractors(m, self.rng, MCQ_WRONG)
+        e = self.entries[fact.entry]
+        svg = render_map(e, anonymous=True)
+        image = Image(anonymous_filename(svg), svg, describe(e, anonymous=True))
+        item = self.base(fact, "map", MAP_STEM, m.correct[:1], wrong, m.kind)
+        return dataclasses.replace(item, image=image)
 
     def statement(self, fact: Fact, value: str) -> str:
         e = self.entries[fact.entry]
@@ -243,12 +271,13 @@ def candidates(
     """Every item that could be asked, in a stable order (items are built lazily)."""
     b = _Builder(kb, rng)
     out: list[Slot] = []
-    makers = {"mcq": b.mcq, "multi": b.multi, "tf": b.tf, "short": b.short}
+    makers = {"mcq": b.mcq, "multi": b.multi, "tf": b.tf, "short": b.short, "map": b.map}
     eligible = {
         "mcq": dx.supports_choice,
         "tf": _tf_ok,
         "multi": dx.supports_multi,
         "short": b.has_short,
+        "map": b.has_map,
     }
     for fact in facts:
         for t in types:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-TYPES = ("mcq", "multi", "match", "tf", "short")
+TYPES = ("mcq", "multi", "match", "tf", "short", "map")
+DEFAULT_TYPES = TYPES[:5]  # "map" (a picture item) is opt-in: --types ...,map
 FORMATS = ("md", "html", "pdf", "gift", "moodle", "qti", "json")
 TYPE_NAMES = {
     "mcq": "single best answer",
@@ -12,7 +13,21 @@ TYPE_NAMES = {
     "match": "matching",
     "tf": "true/false",
     "short": "short answer",
+    "map": "body map (single best answer)",
 }
+SINGLE = ("mcq", "map")  # single-best-answer types: 4 options, one key, balanced positions
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture shown with a stem: an SVG, its file name (a content hash) and its alt text."""
+
+    name: str
+    svg: str
+    alt: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"name": self.name, "alt": self.alt}
 
 
 @dataclass(frozen=True)
@@ -36,6 +51,7 @@ class Item:
     muscles: tuple[str, ...] = ()
     facet: str = ""
     kind: str = ""
+    image: Image | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,8 @@ class Question:
         }
         if self.prompts:
             out["prompts"] = list(self.prompts)
+        if self.item.image is not None:
+            out["image"] = self.item.image.to_json()
         return out
 
 
@@ -103,6 +121,12 @@ class Exam:
     versions: tuple[Version, ...]
     points: float = 1.0
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def images(self) -> list[Image]:
+        """Every distinct image of the exam, by file name."""
+        found = {it.image.name: it.image for it in self.items if it.image is not None}
+        return [found[k] for k in sorted(found)]
 
     @property
     def total_points(self) -> float:

@@ -3,6 +3,9 @@
 Escaping: the characters ``\\ ~ = # { } :`` get a backslash (the backslash itself first), and line
 breaks become ``\\n``. ``->`` inside choice answers would read as a matching pair, so it becomes
 ``→`` there.
+
+GIFT cannot carry images, so body-map items are left out of the GIFT file; a comment at the top
+names each one left out and points to the Moodle XML file, which has them.
 """
 
 from __future__ import annotations
@@ -44,9 +47,23 @@ def question_gift(q: Question, version: str) -> str:
     return "\n".join([*head, *body, "}"])
 
 
+def left_out_note(version: Version) -> list[str]:
+    """Comment lines naming the body-map questions that GIFT cannot hold (none: no lines)."""
+    numbers = [f"{version.name}{q.number:02d}" for q in version.questions if q.item.image is not None]
+    if not numbers:
+        return []
+    return [
+        f"// NOTE: {len(numbers)} body-map question(s) are NOT in this file, because GIFT cannot carry "
+        f"images: {', '.join(numbers)}.",
+        f"// exam-{version.name}.moodle.xml has every question, pictures included.",
+        "",
+    ]
+
+
 def exam_gift(exam: Exam, version: Version) -> str:
     """All questions of one version, in a category named after the exam and version."""
     category = f"$course$/{exam.title} — Version {version.name}"
-    parts = [f"$CATEGORY: {category.replace(chr(10), ' ')}", ""]
-    parts += [question_gift(q, version.name) + "\n" for q in version.questions]
+    parts = left_out_note(version)
+    parts += [f"$CATEGORY: {category.replace(chr(10), ' ')}", ""]
+    parts += [question_gift(q, version.name) + "\n" for q in version.questions if q.item.image is None]
     return "\n".join(parts)

@@ -6,9 +6,10 @@ CSS paged media puts the title, version letter and page number on every printed 
 
 from __future__ import annotations
 
+import base64
 from html import escape
 
-from studytool.exam.model import TYPE_NAMES, Exam, Question, Version, fmt_points
+from studytool.exam.model import TYPE_NAMES, Exam, Image, Question, Version, fmt_points
 from studytool.exam.render_md import answer_text
 
 CSS = """
@@ -63,6 +64,25 @@ def _doc(exam: Exam, version: str, title: str, body: list[str]) -> str:
     )
 
 
+MAP_WIDTH, MAP_HEIGHT = 240, 297  # CSS px, about 63 mm wide in print (the SVG is 360 x 446)
+
+
+def data_uri(image: Image) -> str:
+    """The SVG as a base64 ``data:`` URI: the page stays one self-contained file."""
+    return "data:image/svg+xml;base64," + base64.b64encode(image.svg.encode("utf-8")).decode("ascii")
+
+
+def image_html(image: Image, src: str) -> str:
+    """A figure with the image (``src``: a data URI or a file name) and its escaped alt text.
+
+    The size is also an inline style: WeasyPrint ignores width/height attributes by default."""
+    return (
+        f'<figure class="map"><img src="{escape(src)}" alt="{escape(image.alt)}" '
+        f'width="{MAP_WIDTH}" height="{MAP_HEIGHT}" style="width:{MAP_WIDTH}px;height:{MAP_HEIGHT}px">'
+        "</figure>"
+    )
+
+
 def question_html(q: Question) -> list[str]:
     pts = fmt_points(q.points)
     hint = " (true or false)" if q.type == "tf" else ""
@@ -71,7 +91,9 @@ def question_html(q: Question) -> list[str]:
         f"<p><strong>{q.number}.</strong> {escape(q.item.stem)}{escape(hint)} "
         f'<span class="points">[{pts} point{"" if q.points == 1 else "s"}]</span></p>',
     ]
-    if q.type in ("mcq", "multi", "tf"):
+    if q.item.image is not None:
+        out.append(image_html(q.item.image, data_uri(q.item.image)))
+    if q.type in ("mcq", "multi", "tf", "map"):
         out.append('<ol class="options">')
         out += [f"<li>{escape(o)}</li>" for o in q.options]
         out.append("</ol>")
@@ -110,7 +132,7 @@ def key_html(exam: Exam, version: Version) -> str:
     ]
     for q in version.questions:
         detail = answer_text(q)
-        if q.type in ("mcq", "multi"):
+        if q.type in ("mcq", "multi", "map"):
             detail += " — " + "; ".join(q.options[c] for c in q.key)
         elif q.type == "match":
             detail += " — " + "; ".join(f"{p}: {q.options[c]}" for p, c in zip(q.prompts, q.key, strict=True))

@@ -22,7 +22,9 @@ def _points(p: float) -> str:
 def question_md(q: Question) -> list[str]:
     hint = " *(true or false)*" if q.type == "tf" else ""
     lines = [f"**{q.number}.** ({_points(q.points)}) {md_escape(q.item.stem)}{hint}", ""]
-    if q.type in ("mcq", "multi", "tf"):
+    if q.item.image is not None:  # the SVG is written next to the exam (see write.render_all)
+        lines += [f"![{md_escape(q.item.image.alt)}]({q.item.image.name})", ""]
+    if q.type in ("mcq", "multi", "tf", "map"):
         box = "☐ " if q.type == "multi" else ""
         lines += [f"- {box}{LETTERS[i]}. {md_escape(o)}" for i, o in enumerate(q.options)]
     elif q.type == "match":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import xml.etree.ElementTree as ET
 from html import escape
 
@@ -33,24 +34,32 @@ TYPES = {
     "tf": "truefalse",
     "match": "matching",
     "short": "shortanswer",
+    "map": "multichoice",
 }
 
 
 def question_xml(quiz: ET.Element, q: Question, version: str) -> None:
     el = ET.SubElement(quiz, "question", {"type": TYPES[q.type]})
     _text(el, "name", f"{version}{q.number:02d} {q.item.id}")
-    _text(el, "questiontext", "<p>" + escape(q.item.stem) + "</p>", "html")
+    text = "<p>" + escape(q.item.stem) + "</p>"
+    image = q.item.image
+    if image is not None:  # Moodle's own way: the file inside questiontext, linked via @@PLUGINFILE@@
+        text += f'<p><img src="@@PLUGINFILE@@/{escape(image.name)}" alt="{escape(image.alt)}"></p>'
+    qtext = _text(el, "questiontext", text, "html")
+    if image is not None:
+        f = ET.SubElement(qtext, "file", {"name": image.name, "path": "/", "encoding": "base64"})
+        f.text = base64.b64encode(image.svg.encode("utf-8")).decode("ascii")
     _text(el, "generalfeedback", "", "html")
     ET.SubElement(el, "defaultgrade").text = fmt_points(q.points)
     ET.SubElement(el, "penalty").text = "0"
     ET.SubElement(el, "hidden").text = "0"
     ET.SubElement(el, "idnumber").text = ""
-    if q.type in ("mcq", "multi"):
-        ET.SubElement(el, "single").text = "true" if q.type == "mcq" else "false"
+    if q.type in ("mcq", "multi", "map"):
+        ET.SubElement(el, "single").text = "false" if q.type == "multi" else "true"
         ET.SubElement(el, "shuffleanswers").text = "false"
         ET.SubElement(el, "answernumbering").text = "ABCD"
         good = share(len(q.key))
-        bad = "0" if q.type == "mcq" else penalty(len(q.options) - len(q.key))
+        bad = "0" if q.type != "multi" else penalty(len(q.options) - len(q.key))
         for i, o in enumerate(q.options):
             _answer(el, good if i in q.key else bad, escape(o))
     elif q.type == "tf":

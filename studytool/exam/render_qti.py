@@ -2,6 +2,10 @@
 
 Identifiers derive from the title, seed and version (SHA-256), never from time or randomness;
 the zip has sorted members with a fixed date, so the same exam gives the same bytes.
+
+Body-map items: the SVG is a zip member next to the assessment XML (``<id>/<name>.svg``), the
+stem's HTML ``mattext`` shows it with ``<img src="<name>.svg">`` (relative to that XML file),
+and the manifest lists it as a ``webcontent`` resource the assessment depends on.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from html import escape
 
-from studytool.exam.model import Exam, Question, Version
+from studytool.exam.model import Exam, Image, Question, Version
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
@@ -23,6 +27,7 @@ CANVAS_TYPES = {
     "tf": "true_false_question",
     "match": "matching_question",
     "short": "short_answer_question",
+    "map": "multiple_choice_question",
 }
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -39,10 +44,18 @@ def _field(parent: ET.Element, label: str, entry: str) -> None:
     ET.SubElement(f, "fieldentry").text = entry
 
 
-def _material(parent: ET.Element, text: str, html: bool = False) -> None:
+def _material(parent: ET.Element, text: str, html: bool = False, image: Image | None = None) -> None:
     mat = ET.SubElement(parent, "material")
     mattext = ET.SubElement(mat, "mattext", {"texttype": "text/html" if html else "text/plain"})
     mattext.text = f"<p>{escape(text)}</p>" if html else text
+    if image is not None:
+        mattext.text += f'<p><img src="{escape(image.name)}" alt="{escape(image.alt)}"></p>'
+
+
+def images(version: Version) -> list[Image]:
+    """The distinct images of one version's questions, by file name."""
+    found = {q.item.image.name: q.item.image for q in version.questions if q.item.image is not None}
+    return [found[k] for k in sorted(found)]
 
 
 def _choices(parent: ET.Element, rid: str, card: str, labels: list[tuple[str, str]]) -> None:
@@ -77,10 +90,10 @@ def item_xml(section: ET.Element, q: Question, qid: str) -> None:
         _field(meta, "original_answer_ids", ",".join(lab for lab, _ in labels))
     _field(meta, "assessment_question_identifierref", f"{qid}_ref")
     pres = ET.SubElement(item, "presentation")
-    _material(pres, q.item.stem, html=True)
+    _material(pres, q.item.stem, html=True, image=q.item.image)
     res = ET.SubElement(item, "resprocessing")
     _score(res)
-    if q.type in ("mcq", "tf"):
+    if q.type in ("mcq", "tf", "map"):
         _choices(pres, "response1", "Single", labels)
         cv = _condition(res, "Set", "100")
         ET.SubElement(cv, "varequal", {"respident": "response1"}).text = labels[q.key[0]][0]
@@ -160,6 +173,8 @@ def manifest_xml(exam: Exam, version: Version) -> str:
     res = ET.SubElement(resources, "resource", {"identifier": aid, "type": "imsqti_xmlv1p2"})
     ET.SubElement(res, "file", {"href": f"{aid}/{aid}.xml"})
     ET.SubElement(res, "dependency", {"identifierref": f"{aid}_meta"})
+    for k, _ in enumerate(images(version)):
+        ET.SubElement(res, "dependency", {"identifierref": f"{aid}_img{k}"})
     meta = ET.SubElement(
         resources,
         "resource",
@@ -170,6 +185,12 @@ def manifest_xml(exam: Exam, version: Version) -> str:
         },
     )
     ET.SubElement(meta, "file", {"href": f"{aid}/assessment_meta.xml"})
+    for k, image in enumerate(images(version)):
+        href = f"{aid}/{image.name}"
+        web = ET.SubElement(
+            resources, "resource", {"identifier": f"{aid}_img{k}", "type": "webcontent", "href": href}
+        )
+        ET.SubElement(web, "file", {"href": href})
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -181,6 +202,7 @@ def exam_qti(exam: Exam, version: Version) -> bytes:
         "imsmanifest.xml": manifest_xml(exam, version),
         f"{aid}/{aid}.xml": assessment_xml(exam, version),
         f"{aid}/assessment_meta.xml": meta_xml(exam, version),
+        **{f"{aid}/{image.name}": image.svg for image in images(version)},
     }
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:

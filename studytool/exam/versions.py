@@ -2,7 +2,8 @@
 
 Each version draws from its own ``random.Random(f"{seed}:{name}")``. In each version the key
 positions of the single-best-answer questions are balanced: every position (A-D) is used
-``n // 4`` or ``n // 4 + 1`` times.
+``n // 4`` or ``n // 4 + 1`` times (body-map items are single best answer too and share
+the balance).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import random
 import string
 from collections.abc import Sequence
 
-from studytool.exam.model import Item, Question, Version
+from studytool.exam.model import SINGLE, Item, Question, Version
 
 
 def version_name(i: int) -> str:
@@ -25,14 +26,14 @@ def make_version(items: Sequence[Item], seed: str, name: str, points: float) -> 
     rng = random.Random(f"{seed}:{name}")
     order = list(items)
     rng.shuffle(order)
-    n_mcq = sum(it.type == "mcq" for it in order)
+    n_mcq = sum(it.type in SINGLE for it in order)
     slots = [k % 4 for k in range(n_mcq)]
     rng.shuffle(slots)
     questions = []
     for number, it in enumerate(order, 1):
         prompts: tuple[str, ...] = ()
         correct: tuple[int, ...]
-        if it.type == "mcq":
+        if it.type in SINGLE:
             wrong = list(it.wrong)
             rng.shuffle(wrong)
             pos = slots.pop()

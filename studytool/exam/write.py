@@ -1,4 +1,9 @@
-"""Write an exam to a folder, one file per version and format, every file atomically."""
+"""Write an exam to a folder, one file per version and format, every file atomically.
+
+Body-map items add their SVG files (``tp-mapq-<hash>.svg``, one per picture, shared by all
+versions) next to the exam when Markdown or JSON is written: the Markdown links them, the JSON
+names them. HTML/PDF embed them, Moodle XML and QTI carry them inside the file.
+"""
 
 from __future__ import annotations
 
@@ -61,6 +66,9 @@ def render_all(exam: Exam, formats: Sequence[str]) -> dict[str, str | bytes]:
             files[f"exam-{v.name}.qti.zip"] = render_qti.exam_qti(exam, v)
     if "json" in formats:
         files["exam.json"] = render_json.exam_json(exam)
+    if "md" in formats or "json" in formats:  # Markdown links them; JSON names them
+        for image in exam.images:
+            files[image.name] = image.svg
     return dict(sorted(files.items()))
 
 
