@@ -58,7 +58,7 @@ def assert_safe(kb: KnowledgeBase, exam: Exam) -> None:
             it = q.item
             assert len({normalize(o) for o in q.options}) == len(q.options), (it.id, q.options)
             assert not any(o.lower() in ("all of the above", "none of the above") for o in q.options)
-            if it.type == "mcq":
+            if it.type in ("mcq", "map"):
                 assert len(q.options) == 4 and len(q.key) == 1, it.id
                 fact = next(f for f in _facts(kb) if f.id == it.fact_ids[0])
                 m = dx.material(fact, kb)

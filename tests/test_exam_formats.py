@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from studytool.exam import Exam, build_exam
+from studytool.exam import TYPES, Exam, build_exam
 from studytool.exam.fractions import MOODLE_FRACTIONS
 from studytool.exam.render_gift import exam_gift, gift_escape
 from studytool.exam.render_html import exam_html, key_html
@@ -37,7 +37,11 @@ NASTY = 'Tricky: {braces} ~tilde =eq #hash \\ back <b>&amp;</b> "q" ->arrow\nlin
 @pytest.fixture(scope="module")
 def exams() -> list[Exam]:
     kb = load_kb_or_raise(KB_DIR)
-    return [build_exam(kb, count=12, seed=str(s), versions=2, title=NASTY) for s in range(6)]
+    plain = [build_exam(kb, count=12, seed=str(s), versions=2, title=NASTY) for s in range(6)]
+    # With body-map items too: every validator below must still pass.
+    maps = [build_exam(kb, count=12, seed=str(s), versions=2, title=NASTY, types=TYPES) for s in range(3)]
+    assert all(any(it.type == "map" for it in e.items) for e in maps)
+    return plain + maps
 
 
 def node_parse(path: Path) -> list[dict[str, object]]:
@@ -65,8 +69,9 @@ def test_gift_parses_with_gift_pegjs(exams: list[Exam], tmp_path: Path) -> None:
             parsed = node_parse(path)
             assert parsed[0]["type"] == "Category"
             questions = parsed[1:]
-            assert len(questions) == len(v.questions)
-            for q, p in zip(v.questions, questions, strict=True):
+            kept = [q for q in v.questions if q.type != "map"]  # GIFT cannot carry images
+            assert len(questions) == len(kept)
+            for q, p in zip(kept, questions, strict=True):
                 stem = p["stem"]
                 assert isinstance(stem, dict) and stem["text"] == q.item.stem
                 expected = {"mcq": "MC", "multi": "MC", "tf": "TF", "match": "Matching", "short": "Short"}
@@ -126,8 +131,12 @@ def test_qti_zip_layout_and_dtd(exams: list[Exam]) -> None:
                 items = doc.findall(f".//{q}item")
                 assert len(items) == len(v.questions)
                 for item, question in zip(items, v.questions, strict=True):
-                    text = item.findtext(f"{q}presentation/{q}material/{q}mattext")
-                    assert text == f"<p>{html.escape(question.item.stem)}</p>"
+                    text = item.findtext(f"{q}presentation/{q}material/{q}mattext") or ""
+                    stem = f"<p>{html.escape(question.item.stem)}</p>"
+                    if question.type == "map":  # the stem, then the picture (tests/test_exam_maps.py)
+                        assert text.startswith(stem + '<p><img src="tp-mapq-'), text
+                    else:
+                        assert text == stem
 
 
 def test_qti_dtd_catches_a_broken_item() -> None:
