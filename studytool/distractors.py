@@ -21,7 +21,9 @@ Which facts qualify (by fact key, the part of the fact id after ``__``):
 - ``origin`` / ``insertion`` -> same kind: other entries' attachments, then the pool list of that name.
 - reverse nerve facts (``reverse`` and facet ``innervation``; one muscle -> choice, several ->
   multi) -> kind ``muscle``: entries on another nerve.
-- ``referral-reverse`` -> kind ``muscle``: entries whose zones do not cover the asked pattern.
+- ``referral-reverse`` -> kind ``muscle``: entries whose zones do not cover the asked pattern. The
+  exam's body-map items ("which muscle's trigger points produce this referral pattern?" under the
+  anonymous map) use this same material; their subjects are only ``facts.unique_referrals``.
 - ``referral`` (multi only) -> kind ``region``: correct are the primary zones; distractors are body
   regions that are neither primary nor spillover zones of the entry.
 - ``differentials`` (multi only) -> kind ``condition``: pool ``condition`` only (see below).
