@@ -55,7 +55,8 @@ def left_out_note(version: Version) -> list[str]:
     return [
         f"// NOTE: {len(numbers)} body-map question(s) are NOT in this file, because GIFT cannot carry "
         f"images: {', '.join(numbers)}.",
-        f"// exam-{version.name}.moodle.xml has every question, pictures included.",
+        f"// Moodle XML (exam-{version.name}.moodle.xml, --format moodle) has every question, "
+        "pictures included.",
         "",
     ]
 
