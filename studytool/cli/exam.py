@@ -27,7 +27,11 @@ def exam(
         str, typer.Option("--format", help="Comma-separated: md,html,pdf,gift,moodle,qti,json.")
     ] = "md,html,gift,moodle,qti,json",
     types: Annotated[
-        str, typer.Option("--types", help="Comma-separated item types: mcq,multi,match,tf,short.")
+        str,
+        typer.Option(
+            "--types",
+            help="Comma-separated item types: mcq,multi,match,tf,short (add map for body-map items).",
+        ),
     ] = "mcq,multi,match,tf,short",
     muscle: MuscleOpt = None,
     facet: FacetOpt = None,
@@ -63,5 +67,8 @@ def exam(
     for path in written:
         typer.echo(str(path))
     names = ", ".join(v.name for v in built.versions)
+    pictures = sum(item.type == "map" for item in built.items)
+    if "gift" in fmts and pictures:
+        err(f"warning: GIFT cannot hold images; {pictures} map question(s) are not in the .gift.txt files")
     err(f"{len(built.items)} questions, version(s) {names}: {len(written)} files in {out}")
     return 0
