@@ -275,6 +275,7 @@ def main() -> None:
                 [*STUDYTOOL, "check", str(kb)],
                 check=True,
                 stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
                 env={**os.environ, **CACHE},
             )
         steps: dict[str, Callable[[], list[Measure]]] = {
