@@ -1,7 +1,8 @@
 """Benchmarks: each cost as a median of several runs and a ratio to its floor from the same run.
 
 Usage: python bench/run.py [--quick]
-Writes bench/results.json and prints a table. See docs/benchmarks.md.
+Prints a table; the full run (no --quick, no --only) also writes bench/results.json, the
+committed figures, so a smoke test never overwrites them. See docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -314,6 +315,9 @@ def main() -> None:
         },
         "measures": [asdict(m) for m in measures],
     }
+    if args.quick or only:
+        print("(partial or quick run: bench/results.json left as it was)")
+        return
     (HERE / "results.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
 
