@@ -67,6 +67,10 @@ class _Builder:
     def __init__(self, entry: Entry) -> None:
         self.entry = entry
         self.facts: list[Fact] = []
+        # The same for every fact of the entry: computed once, not 40 times.
+        self.source = entry.citation()
+        self.head = (f"TP::Region::{tag_word(entry.region)}",) if entry.region else ()
+        self.muscle_tag = f"TP::Muscle::{tag_word(entry.name)}"
 
     def add(
         self,
@@ -81,11 +85,9 @@ class _Builder:
         reverse: bool = False,
     ) -> None:
         e = self.entry
-        tags = [f"TP::Muscle::{tag_word(e.name)}", f"TP::Facet::{tag_word(facet)}"]
-        if e.region:
-            tags.insert(0, f"TP::Region::{tag_word(e.region)}")
+        tags = (*self.head, self.muscle_tag, f"TP::Facet::{tag_word(facet)}")
         if reverse:
-            tags.append("TP::Reverse")
+            tags += ("TP::Reverse",)
         self.facts.append(
             Fact(
                 id=f"{e.id}__{key}",
@@ -98,9 +100,9 @@ class _Builder:
                 items=tuple(items),
                 aliases=tuple(aliases),
                 extra=extra,
-                source=e.citation(),
+                source=self.source,
                 region=e.region,
-                tags=tuple(tags),
+                tags=tags,
                 reverse=reverse,
                 order=e.order * 1000 + len(self.facts) + (900 if reverse else 0),
             )
