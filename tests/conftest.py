@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Keep the parse cache of the tests (and of every subprocess they start) out of the user's
+# real cache folder.
+os.environ.setdefault("STUDYTOOL_CACHE_DIR", tempfile.mkdtemp(prefix="studytool-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 CARDS = ROOT / "cards_src"
