@@ -67,23 +67,27 @@ def anonymous_filename(svg: str) -> str:
 
 def plan_maps(kb: KnowledgeBase, facts: Sequence[Fact]) -> MapPlan:
     """Maps for the selected facts: referral cards get the map, unique patterns a map card."""
-    from studytool.bodymap import describe, map_filename, render_map
+    from studytool.bodymap import describe, render_map
+    from studytool.bodymap.render import named_filename
     from studytool.facts import unique_referrals
 
     entries = kb.by_id()
     plan = MapPlan()
     media: dict[str, MediaFile] = {}
     by_id = {f.id: f for f in facts}
+    drawn: dict[str, str] = {}  # entry id -> its map's Image field
     for fact in facts:
         entry = entries.get(fact.entry)
         if fact.facet != "referral" or entry is None or not has_map(entry):
             continue
         if fact.id not in (f"{entry.id}__referral", f"{entry.id}__referral-reverse"):
             continue
-        name = map_filename(entry)
-        if name not in media:
-            media[name] = MediaFile(name, render_map(entry).encode("utf-8"))
-        plan.images[fact.id] = map_img(name, describe(entry))
+        if entry.id not in drawn:  # each entry has up to two facts that show its map
+            svg = render_map(entry)
+            name = named_filename(entry.id, svg)
+            media[name] = MediaFile(name, svg.encode("utf-8"))
+            drawn[entry.id] = map_img(name, describe(entry))
+        plan.images[fact.id] = drawn[entry.id]
     for entry_id in unique_referrals(kb.entries):
         reverse = by_id.get(f"{entry_id}__referral-reverse")
         if reverse is None:  # not in this (partial) selection

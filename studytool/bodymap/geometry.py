@@ -10,6 +10,7 @@ lateral view looks at the right side (the face points to the viewer's right).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 Point = tuple[float, float]
 
@@ -113,8 +114,11 @@ REGION_SHAPES: dict[str, Shape] = {
 }
 
 
+@cache
 def smooth_path(points: tuple[Point, ...]) -> str:
     """A closed, smooth SVG path through `points` (Catmull-Rom as cubic Béziers).
+
+    Cached: the figure outlines are constant tuples, drawn again for every map.
 
     A Catmull-Rom curve's first control point mirrors the previous segment's second, so
     every segment after the first is an SVG "S" (smooth curveto) command.

@@ -87,7 +87,7 @@ def render_map(entry: Entry, anonymous: bool = False) -> str:
         f'height="{HEIGHT}" role="img" aria-labelledby="tpm-t tpm-d" class="tpm"{data_entry}>',
         f'<title id="tpm-t">{title}</title>',
         f'<desc id="tpm-d">{escape(describe(entry, anonymous=anonymous))}</desc>',
-        f"<style>{CSS}@media (prefers-color-scheme:dark){{{DARK}}}{_night(DARK)}</style>",
+        STYLE,
         "<defs>",
         '<pattern id="tpm-h" width="5" height="5" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)">'
@@ -117,6 +117,9 @@ def _night(css: str) -> str:
         + rule.split("{", 1)[1]
         for rule in rules
     )
+
+
+STYLE = f"<style>{CSS}@media (prefers-color-scheme:dark){{{DARK}}}{_night(DARK)}</style>"
 
 
 def _view(view: str, zone_of: dict[str, str], marks: tuple[str, ...]) -> list[str]:
@@ -211,8 +214,12 @@ def map_filename(entry: Entry, anonymous: bool = False) -> str:
     """
     if anonymous:
         return anonymous_filename(render_map(entry, anonymous=True))
-    digest = hashlib.sha256(render_map(entry).encode("utf-8")).hexdigest()[:8]
-    return f"tp-map-{entry.id}-{digest}.svg"
+    return named_filename(entry.id, render_map(entry))
+
+
+def named_filename(entry_id: str, svg: str) -> str:
+    """Media name of an entry's (named) map SVG text: 'tp-map-<entry>-<8 hex>.svg'."""
+    return f"tp-map-{entry_id}-{hashlib.sha256(svg.encode('utf-8')).hexdigest()[:8]}.svg"
 
 
 def anonymous_filename(svg: str) -> str:
