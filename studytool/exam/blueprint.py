@@ -312,42 +312,91 @@ def _same(item: Item) -> Item:
 WINDOW = 200  # free slots per type compared at each pick: keeps 1,250-entry exams fast
 
 
+class _Queue:
+    """One type's slots in seeded order, stored reversed so the next slot to look at is the last.
+
+    ``free`` counts the entries at the end known to be free under the current ``used`` set. A
+    slot found not free is dropped for good (``used`` only grows), so over a whole exam each slot
+    is looked at about once, however many picks there are.
+    """
+
+    __slots__ = ("free", "stack")
+
+    def __init__(self) -> None:
+        self.stack: list[Slot] = []
+        self.free = 0
+
+    def first_free(self, used: set[tuple[str, str]], n: int) -> list[Slot]:
+        """The first ``n`` slots (in seeded order) whose topics are all unused."""
+        stack = self.stack
+        if self.free < n and self.free < len(stack):
+            found: list[Slot] = []
+            top = len(stack) - self.free
+            i = top
+            while i and self.free + len(found) < n:
+                i -= 1
+                if used.isdisjoint(stack[i].topics):
+                    found.append(stack[i])
+            found.reverse()
+            stack[i:top] = found
+            self.free += len(found)
+        m = min(n, self.free)
+        return stack[len(stack) - m :][::-1]
+
+    def drop(self, slot: Slot) -> None:
+        """Remove a slot that ``first_free`` returned."""
+        stack = self.stack
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i] is slot:
+                del stack[i]
+                self.free -= 1
+                return
+
+
 def select(slots: Sequence[Slot], count: int, rng: random.Random) -> list[Item]:
     """Pick ``count`` items with disjoint topics, spreading types, muscles and facets evenly.
 
     At each pick: among the least-used types, the first ``WINDOW`` free slots (in seeded order) are
     compared by how often their muscles and facet were used already. A picked slot whose item
     cannot be built (too few safe distractors) is dropped, never replaced by an unsafe item.
+
+    Cost: each slot is tested for freedom about once, and a slot's rank is computed again only
+    after an item was added (a dropped slot changes no count).
     """
     tiebreak = {sl.id: rng.random() for sl in slots}
-    by_kind: dict[str, list[Slot]] = {}
+    queues: dict[str, _Queue] = {}
     for sl in sorted(slots, key=lambda sl: (tiebreak[sl.id], sl.id)):
-        by_kind.setdefault(sl.type, []).append(sl)
+        queues.setdefault(sl.type, _Queue()).stack.append(sl)
+    for q in queues.values():
+        q.stack.reverse()
     used: set[tuple[str, str]] = set()
     by_type: Counter[str] = Counter()
     by_muscle: Counter[str] = Counter()
     by_facet: Counter[str] = Counter()
-    chosen: list[Item] = []
-    while len(chosen) < count:
-        window: list[Slot] = []
-        for t in sorted(by_kind, key=lambda t: (by_type[t], t)):
-            free = [sl for sl in by_kind[t] if used.isdisjoint(sl.topics)]
-            by_kind[t] = free
-            if window and by_type[t] > by_type[window[0].type]:
-                break
-            window += free[:WINDOW]
-        if not window:
-            break
-        best = min(
-            window,
-            key=lambda sl: (
+    ranks: dict[int, tuple[int, int, int, float]] = {}  # id(slot) -> rank; valid until an item is added
+
+    def rank(sl: Slot) -> tuple[int, int, int, float]:
+        r = ranks.get(id(sl))
+        if r is None:
+            r = ranks[id(sl)] = (
                 by_type[sl.type],
                 max(by_muscle[m] for m in sl.muscles) if sl.muscles else 0,
                 by_facet[sl.facet],
                 tiebreak[sl.id],
-            ),
-        )
-        by_kind[best.type].remove(best)
+            )
+        return r
+
+    chosen: list[Item] = []
+    while len(chosen) < count:
+        window: list[Slot] = []
+        for t in sorted(queues, key=lambda t: (by_type[t], t)):
+            if window and by_type[t] > by_type[window[0].type]:
+                break
+            window += queues[t].first_free(used, WINDOW)
+        if not window:
+            break
+        best = min(window, key=rank)
+        queues[best.type].drop(best)
         item = best.make()
         if item is None:
             continue
@@ -357,6 +406,9 @@ def select(slots: Sequence[Slot], count: int, rng: random.Random) -> list[Item]:
         by_facet[item.facet] += 1
         for m in item.muscles:
             by_muscle[m] += 1
+        ranks.clear()
+        for q in queues.values():
+            q.free = 0
     return chosen
 
 
