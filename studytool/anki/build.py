@@ -1,7 +1,9 @@
 """`build` and `check`: compile the facts to a deck, compare against the committed lock.
 
-The check never touches SQLite or zip: it compares content hashes with the lock and the
-lock's record of the committed .apkg, so it stays cheap on large knowledge bases.
+The check never touches SQLite or zip. It first compares the lock's seal of the build's
+inputs (`studytool.anki.inputs`) with the current inputs and answers at once when nothing
+changed; otherwise it compares every note's content hash with the lock and the lock's
+record of the committed .apkg.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from studytool.anki.atomic import remove_stale_temps, write_atomic
-from studytool.anki.lock import Lock, Stamp, format_lock, next_mod, read_lock
+from studytool.anki.inputs import SEAL_KEY, blank_seal, input_digest, seal
+from studytool.anki.lock import Lock, Stamp, format_lock, next_mod, read_lock, read_lock_text
 from studytool.anki.maps import plan_maps
 from studytool.anki.notetypes import model_json, models
 from studytool.anki.package import MediaFile, Progress, layout_digest, write_collection, write_zip
@@ -48,6 +51,7 @@ class BuildReport:
     problems: list[str] = field(default_factory=list)
     written: bool = False
     tsv: Path | None = None
+    sealed: bool = False  # a check answered from the lock's seal, without planning
 
     @property
     def differs(self) -> bool:
@@ -183,6 +187,7 @@ def build_deck(
     out_dir = Path(out)
     apkg, lock_path = _paths(out_dir, deck, muscles, facets)
     lock = read_lock(lock_path)
+    digest = input_digest(src, deck, muscles, facets, exclude=out_dir)  # before reading any input
     p = plan(src, deck, muscles, facets)
     report = BuildReport(deck, apkg, lock_path)
     _compare(p, lock, report)
@@ -210,7 +215,7 @@ def build_deck(
 
         write_atomic(apkg, lambda fh: write_zip(fh, col, p.media))
     new_lock.package_sha256 = _sha256(apkg)
-    write_atomic(lock_path, format_lock(new_lock))
+    write_atomic(lock_path, sealed_lock_text(new_lock, digest))
     if tsv is not None:
         from studytool.anki.tsv import tsv_text
 
@@ -218,6 +223,41 @@ def build_deck(
         write_atomic(Path(tsv), tsv_text(p.notes, deck, names))
         report.tsv = Path(tsv)
     report.written = True
+    return report
+
+
+def sealed_lock_text(lock: Lock, digest: str) -> str:
+    """The lock's text with its seal: the input digest bound to the rest of the text."""
+    lock.inputs = ""
+    blank = format_lock(lock)
+    lock.inputs = seal(digest, blank)
+    return blank.replace(f'"{SEAL_KEY}": ""', f'"{SEAL_KEY}": "{lock.inputs}"', 1)
+
+
+def _check_sealed(
+    src: str | os.PathLike[str],
+    out: Path,
+    deck: str,
+    muscles: Sequence[str],
+    facets: Sequence[str],
+) -> BuildReport | None:
+    """An "up to date" report when the lock's seal matches the inputs and the .apkg its lock; else None."""
+    apkg, lock_path = _paths(out, deck, muscles, facets)
+    if not apkg.is_file():
+        return None
+    try:
+        lock, text = read_lock_text(lock_path)
+    except UserError:
+        return None  # the full check reports it
+    if not lock.inputs or lock.deck != deck or not lock.package_sha256:
+        return None
+    digest = input_digest(src, deck, muscles, facets, exclude=out)
+    if seal(digest, blank_seal(text, lock.inputs)) != lock.inputs:
+        return None
+    if _sha256(apkg) != lock.package_sha256:
+        return None
+    report = BuildReport(deck, apkg, lock_path, sealed=True)
+    report.notes = len(lock.notes)
     return report
 
 
@@ -229,7 +269,15 @@ def check_deck(
     muscles: Sequence[str] = (),
     facets: Sequence[str] = (),
 ) -> BuildReport:
-    """Compare the committed deck and lock with the sources; write nothing."""
+    """Compare the committed deck and lock with the sources; write nothing.
+
+    When the lock's seal matches the current inputs (code, options, every source and media
+    file) and the .apkg matches the lock, the answer is "up to date" without planning;
+    otherwise every note is planned and compared, so the report names what differs.
+    """
+    fast = _check_sealed(src, Path(out), deck, muscles, facets)
+    if fast is not None:
+        return fast
     apkg, lock_path = _paths(Path(out), deck, muscles, facets)
     p = plan(src, deck, muscles, facets)
     report = BuildReport(deck, apkg, lock_path)

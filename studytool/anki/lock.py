@@ -33,6 +33,7 @@ class Lock:
     deck: str = ""
     package_sha256: str = ""
     layout: str = ""
+    inputs: str = ""  # the seal of the build's inputs (see studytool.anki.inputs); "" = none
     models: dict[str, Stamp] = field(default_factory=dict)
     notes: dict[str, Stamp] = field(default_factory=dict)  # guid -> stamp
 
@@ -48,12 +49,22 @@ def next_mod(old: Stamp | None, new_hash: str, now: int) -> int:
 
 def read_lock(path: Path) -> Lock:
     """Load a lock file; a missing file is an empty lock, a broken one a user error."""
+    return read_lock_text(path)[0]
+
+
+def read_lock_text(path: Path) -> tuple[Lock, str]:
+    """The lock and its text ("" when the file is missing); a broken lock is a user error."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Lock()
+        return Lock(), ""
     except OSError as exc:
         raise UserError(f"cannot read lock file {path}: {exc.strerror}") from None
+    return parse_lock(text, path), text
+
+
+def parse_lock(text: str, path: Path) -> Lock:
+    """A lock from its JSON text (`path` names it in the error)."""
     try:
         data = json.loads(text)
         if data.get("format") != FORMAT:
@@ -62,6 +73,7 @@ def read_lock(path: Path) -> Lock:
             deck=str(data.get("deck", "")),
             package_sha256=str(data.get("package", {}).get("sha256", "")),
             layout=str(data.get("package", {}).get("layout", "")),
+            inputs=str(data.get("package", {}).get("inputs", "")),
             models={k: _stamp(v, "name") for k, v in data.get("models", {}).items()},
             notes={k: _stamp(v, "fact") for k, v in data.get("notes", {}).items()},
         )
@@ -90,7 +102,7 @@ def format_lock(lock: Lock) -> str:
         {
             "format": FORMAT,
             "deck": lock.deck,
-            "package": {"sha256": lock.package_sha256, "layout": lock.layout},
+            "package": {"sha256": lock.package_sha256, "layout": lock.layout, "inputs": lock.inputs},
         },
         ensure_ascii=False,
         indent=2,
