@@ -49,8 +49,10 @@ Safety rules (a distractor must be wrong for the subject):
 Entries come first (same facet of other entries; conditions excepted), then the curated pool
 in ``cards_src/_pool.yaml``; pool names used: ``nerve``, ``levels``, ``origin``, ``insertion``, ``condition``.
 
-Cost: each knowledge base gets one ``DistractorIndex`` (per-kind value keys precomputed once, cached
-for the most recent ``kb``); one item then costs O(entries + pool), never a pairwise search.
+Cost: each knowledge base gets one ``DistractorIndex`` (cached for the most recent ``kb``). It
+computes the value keys of one kind the first time an item of that kind needs them, so an exam or
+quiz that never asks for a kind never pays for it, and ``value_key`` remembers recent texts. One
+item then costs O(entries + pool), never a pairwise search.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ import random
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from studytool.errors import UserError
 from studytool.facts import normal_nerve
@@ -130,11 +133,13 @@ def supports_multi(fact: Fact) -> bool:
     return fact_key(fact) in MULTI_KEYS
 
 
+@lru_cache(maxsize=1 << 16)
 def value_key(text: str) -> str:
     """Comparison key: normalised text without spinal levels (bare or parenthesised)."""
     return " ".join(t for t in normalize(text).split() if not _LEVEL_TOKEN.match(t))
 
 
+@lru_cache(maxsize=1 << 14)
 def nerve_key(text: str) -> str:
     """Comparison key for nerves: also ignores 'nerve'/'n.' and 'the'."""
     return value_key(normal_nerve(text))
@@ -187,32 +192,61 @@ def _value(entry: str, kind: str, text: str) -> _Value:
     return _Value(entry, text, key, frozenset(key.split()))
 
 
+def _texts(e: Entry, kind: str) -> tuple[str, ...]:
+    """An entry's own values of one option kind (empty when the facet is missing)."""
+    inn = e.innervation
+    if kind == "nerve":
+        return (inn.nerve,) if inn else ()
+    if kind == "levels":
+        return (inn.levels,) if inn and inn.levels else ()
+    if kind in ("origin", "insertion"):
+        struct = e.origin if kind == "origin" else e.insertion
+        return (struct.text,) if struct else ()
+    if kind == "condition":
+        return tuple(d.condition for d in e.differentials)
+    if kind == "muscle":
+        return (e.name,)
+    raise ValueError(f"unknown option kind '{kind}'")
+
+
 class DistractorIndex:
-    """Per-kind values of every entry and of the pool, with comparison keys computed once."""
+    """Per-kind values of every entry and of the pool, with comparison keys computed once.
+
+    Each kind is computed on first use (``values_of``, ``pool_of``), not up front.
+    """
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.entries: dict[str, Entry] = kb.by_id()
-        self.values: dict[str, list[_Value]] = {k: [] for k in (*POOL_NAMES, "muscle")}
-        self.nerves: dict[str, str] = {}
-        self.zones: dict[str, frozenset[str]] = {}
-        for e in kb.entries:
-            inn = e.innervation
-            if inn:
-                self.nerves[e.id] = nerve_key(inn.nerve)
-                self.values["nerve"].append(_value(e.id, "nerve", inn.nerve))
-                if inn.levels:
-                    self.values["levels"].append(_value(e.id, "levels", inn.levels))
-            for kind, struct in (("origin", e.origin), ("insertion", e.insertion)):
-                if struct:
-                    self.values[kind].append(_value(e.id, kind, struct.text))
-            for d in e.differentials:
-                self.values["condition"].append(_value(e.id, "condition", d.condition))
-            self.values["muscle"].append(_value(e.id, "muscle", e.name))
-            self.zones[e.id] = frozenset(z for r in e.referral for z in (*r.primary, *r.spillover))
-        self.pool: dict[str, list[_Value]] = {
-            kind: [_value("", kind, v) for v in kb.pool.get(kind, ())] for kind in POOL_NAMES
-        }
+        self._values: dict[str, list[_Value]] = {}
+        self._pool: dict[str, list[_Value]] = {}
+
+    @cached_property
+    def nerves(self) -> dict[str, str]:
+        """Entry id -> nerve key, for entries with an innervation."""
+        return {e.id: nerve_key(e.innervation.nerve) for e in self.kb.entries if e.innervation}
+
+    @cached_property
+    def zones(self) -> dict[str, frozenset[str]]:
+        """Entry id -> every referral zone (primary and spillover)."""
+        entries = self.kb.entries
+        return {e.id: frozenset(z for r in e.referral for z in (*r.primary, *r.spillover)) for e in entries}
+
+    def values_of(self, kind: str) -> list[_Value]:
+        """Every entry's values of one kind, in entry order."""
+        got = self._values.get(kind)
+        if got is None:
+            entries = self.kb.entries
+            got = self._values[kind] = [_value(e.id, kind, t) for e in entries for t in _texts(e, kind)]
+        return got
+
+    def pool_of(self, kind: str) -> list[_Value]:
+        """The curated pool's values of one kind, in pool order."""
+        got = self._pool.get(kind)
+        if got is None:
+            texts = self.kb.pool.get(kind, ()) if kind in POOL_NAMES else ()
+            got = self._pool[kind] = [_value("", kind, v) for v in texts]
+        return got
 
     def material(self, fact: Fact) -> Material:
         """Correct values and safe candidates for a fact (raises UserError when unsupported)."""
@@ -293,10 +327,10 @@ class DistractorIndex:
                     seen.add(v.key)
                     out.append(v.text)
 
-        take(self.values[kind] if values is None else values)
+        take(self.values_of(kind) if values is None else values)
         n_entries = len(out)
         if pool:
-            take(self.pool.get(kind, ()))
+            take(self.pool_of(kind))
         return Material(fact, kind, correct, tuple(out), n_entries)
 
 

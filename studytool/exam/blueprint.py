@@ -63,6 +63,8 @@ class _Builder:
         self.entries = kb.by_id()
         self.skipped: Counter[str] = Counter()
         self._unique: dict[str, tuple[str, ...]] | None = None
+        self._about: dict[str, tuple[frozenset[tuple[str, str]], tuple[str, ...]]] = {}
+        self._nerve_groups: dict[str, tuple[frozenset[tuple[str, str]], tuple[str, ...]]] | None = None
 
     def unique(self) -> dict[str, tuple[str, ...]]:
         """Entries whose referral pattern no other entry covers (the only map-item subjects)."""
@@ -71,14 +73,35 @@ class _Builder:
         return self._unique
 
     def topics(self, fact: Fact) -> frozenset[tuple[str, str]]:
-        key = dx.fact_key(fact)
-        if dx.is_nerve_reverse(fact):
-            target = self.index.nerves.get(fact.entry)
-            return frozenset((e, "innervation") for e, n in self.index.nerves.items() if n == target)
-        return frozenset({(fact.entry, TOPIC.get(key, key))})
+        """The (entry id, topic) pairs a fact's items ask about."""
+        return self.about(fact)[0]
 
     def muscles(self, fact: Fact) -> tuple[str, ...]:
-        return tuple(sorted(e for e, _ in self.topics(fact)))
+        """The entry ids of ``topics``, sorted."""
+        return self.about(fact)[1]
+
+    def about(self, fact: Fact) -> tuple[frozenset[tuple[str, str]], tuple[str, ...]]:
+        """Topics and sorted muscles of a fact, computed once per fact (and once per nerve)."""
+        got = self._about.get(fact.id)
+        if got is None:
+            if dx.is_nerve_reverse(fact):
+                got = self.nerve_groups().get(self.index.nerves.get(fact.entry, ""), (frozenset(), ()))
+            else:
+                key = dx.fact_key(fact)
+                got = (frozenset({(fact.entry, TOPIC.get(key, key))}), (fact.entry,))
+            self._about[fact.id] = got
+        return got
+
+    def nerve_groups(self) -> dict[str, tuple[frozenset[tuple[str, str]], tuple[str, ...]]]:
+        """Nerve key -> the innervation topics and sorted ids of every entry that nerve supplies."""
+        if self._nerve_groups is None:
+            groups: dict[str, list[str]] = {}
+            for e, n in self.index.nerves.items():
+                groups.setdefault(n, []).append(e)
+            self._nerve_groups = {
+                n: (frozenset((e, "innervation") for e in g), tuple(sorted(g))) for n, g in groups.items()
+            }
+        return self._nerve_groups
 
     def material(self, fact: Fact, need: int, label: str) -> dx.Material | None:
         try:
@@ -279,19 +302,16 @@ def candidates(
         "short": b.has_short,
         "map": b.has_map,
     }
+    asked = [t for t in types if t in makers]
     for fact in facts:
-        for t in types:
-            if t in makers and eligible[t](fact):
-                out.append(
-                    Slot(
-                        f"{fact.id}.{t}",
-                        t,
-                        b.topics(fact),
-                        b.muscles(fact),
-                        fact.facet,
-                        partial(makers[t], fact),
-                    )
-                )
+        # Every item type needs a fact that can be asked as a choice question (short answers
+        # and maps are a subset of those): most facts are skipped here at once.
+        if not (dx.supports_choice(fact) or dx.supports_multi(fact)):
+            continue
+        for t in asked:
+            if eligible[t](fact):
+                topics, muscles = b.about(fact)
+                out.append(Slot(f"{fact.id}.{t}", t, topics, muscles, fact.facet, partial(makers[t], fact)))
     if "match" in types:
         facets = {f.facet for f in facts}
         for facet in ("innervation", "insertion"):
