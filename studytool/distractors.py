@@ -133,6 +133,14 @@ def supports_multi(fact: Fact) -> bool:
     return fact_key(fact) in MULTI_KEYS
 
 
+def supports_any(fact: Fact) -> bool:
+    """``supports_choice(fact) or supports_multi(fact)``, in one step."""
+    if is_nerve_reverse(fact):
+        return fact.kind in ("basic", "list")
+    key = fact_key(fact)
+    return key in SINGLE_KEYS or key in MULTI_KEYS
+
+
 @lru_cache(maxsize=1 << 16)
 def value_key(text: str) -> str:
     """Comparison key: normalised text without spinal levels (bare or parenthesised)."""

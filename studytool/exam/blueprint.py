@@ -11,6 +11,7 @@ the fact another question asks for.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -303,11 +304,10 @@ def candidates(
         "map": b.has_map,
     }
     asked = [t for t in types if t in makers]
+    # Every item type needs a fact that can be asked as a choice question (short answers, maps
+    # and matching are a subset of those): most facts are left out here at once.
+    facts = [f for f in facts if dx.supports_any(f)]
     for fact in facts:
-        # Every item type needs a fact that can be asked as a choice question (short answers
-        # and maps are a subset of those): most facts are skipped here at once.
-        if not (dx.supports_choice(fact) or dx.supports_multi(fact)):
-            continue
         for t in asked:
             if eligible[t](fact):
                 topics, muscles = b.about(fact)
@@ -380,45 +380,59 @@ def select(slots: Sequence[Slot], count: int, rng: random.Random) -> list[Item]:
     compared by how often their muscles and facet were used already. A picked slot whose item
     cannot be built (too few safe distractors) is dropped, never replaced by an unsafe item.
 
-    Cost: each slot is tested for freedom about once, and a slot's rank is computed again only
-    after an item was added (a dropped slot changes no count).
+    Cost: each slot is tested for freedom about once. The window's slots sit in a heap ordered
+    like ``min`` over the window (rank, then window position); a pick whose item cannot be built
+    changes no count, so the heap is kept and only the slot that moves into the window is added.
     """
     tiebreak = {sl.id: rng.random() for sl in slots}
     queues: dict[str, _Queue] = {}
-    for sl in sorted(slots, key=lambda sl: (tiebreak[sl.id], sl.id)):
+    seq: dict[int, int] = {}  # id(slot) -> position in seeded order
+    for n, sl in enumerate(sorted(slots, key=lambda sl: (tiebreak[sl.id], sl.id))):
         queues.setdefault(sl.type, _Queue()).stack.append(sl)
+        seq[id(sl)] = n
     for q in queues.values():
         q.stack.reverse()
     used: set[tuple[str, str]] = set()
     by_type: Counter[str] = Counter()
     by_muscle: Counter[str] = Counter()
     by_facet: Counter[str] = Counter()
-    ranks: dict[int, tuple[int, int, int, float]] = {}  # id(slot) -> rank; valid until an item is added
+    type_pos: dict[str, int] = {}  # a window type -> its place in the window
 
-    def rank(sl: Slot) -> tuple[int, int, int, float]:
-        r = ranks.get(id(sl))
-        if r is None:
-            r = ranks[id(sl)] = (
-                by_type[sl.type],
-                max(by_muscle[m] for m in sl.muscles) if sl.muscles else 0,
-                by_facet[sl.facet],
-                tiebreak[sl.id],
-            )
-        return r
+    def entry(sl: Slot) -> tuple[tuple[int, int, int, float], int, int, Slot]:
+        rank = (
+            by_type[sl.type],
+            max(by_muscle[m] for m in sl.muscles) if sl.muscles else 0,
+            by_facet[sl.facet],
+            tiebreak[sl.id],
+        )
+        return rank, type_pos[sl.type], seq[id(sl)], sl
 
     chosen: list[Item] = []
+    heap: list[tuple[tuple[int, int, int, float], int, int, Slot]] = []
     while len(chosen) < count:
-        window: list[Slot] = []
-        for t in sorted(queues, key=lambda t: (by_type[t], t)):
-            if window and by_type[t] > by_type[window[0].type]:
+        if not heap:  # (re)build the window: the least-used types that still have free slots
+            window: list[Slot] = []
+            type_pos.clear()
+            for t in sorted(queues, key=lambda t: (by_type[t], t)):
+                if window and by_type[t] > by_type[window[0].type]:
+                    break
+                type_pos[t] = len(type_pos)
+                window += queues[t].first_free(used, WINDOW)
+            if not window:
                 break
-            window += queues[t].first_free(used, WINDOW)
-        if not window:
-            break
-        best = min(window, key=rank)
-        queues[best.type].drop(best)
+            heap = [entry(sl) for sl in window]
+            heapq.heapify(heap)
+        best = heapq.heappop(heap)[3]
+        q = queues[best.type]
+        q.drop(best)
         item = best.make()
         if item is None:
+            # Nothing else changed: the window is the same minus ``best``, plus the next free
+            # slot of its type. When the heap runs dry, the next pass rebuilds the window,
+            # which then takes the next least-used types.
+            known = q.free
+            for sl in q.first_free(used, WINDOW)[known:]:
+                heapq.heappush(heap, entry(sl))
             continue
         chosen.append(item)
         used |= item.topics
@@ -426,7 +440,7 @@ def select(slots: Sequence[Slot], count: int, rng: random.Random) -> list[Item]:
         by_facet[item.facet] += 1
         for m in item.muscles:
             by_muscle[m] += 1
-        ranks.clear()
+        heap = []
         for q in queues.values():
             q.free = 0
     return chosen
