@@ -8,10 +8,12 @@ record of the committed .apkg.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,6 +172,19 @@ def _paths(out: Path, deck: str, muscles: Sequence[str], facets: Sequence[str]) 
     return out / f"{stem}.apkg", out / f"{stem}.lock.json"
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic GC: a build allocates ~1M small acyclic objects, and the collector's
+    passes over them cost about a tenth of the build while freeing nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build_deck(
     src: str | os.PathLike[str] = "cards_src",
     out: str | os.PathLike[str] = "decks",
@@ -182,6 +197,20 @@ def build_deck(
     progress: Progress | None = None,
 ) -> BuildReport:
     """Build `<out>/<deck-slug>.apkg` and its lock; two builds from the same inputs are identical."""
+    with _no_cyclic_gc():
+        return _build_deck(src, out, now, deck, muscles, facets, tsv, progress)
+
+
+def _build_deck(
+    src: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    now: int,
+    deck: str,
+    muscles: Sequence[str],
+    facets: Sequence[str],
+    tsv: str | os.PathLike[str] | None,
+    progress: Progress | None,
+) -> BuildReport:
     from genanki import Deck
 
     out_dir = Path(out)
@@ -279,7 +308,8 @@ def check_deck(
     if fast is not None:
         return fast
     apkg, lock_path = _paths(Path(out), deck, muscles, facets)
-    p = plan(src, deck, muscles, facets)
+    with _no_cyclic_gc():
+        p = plan(src, deck, muscles, facets)
     report = BuildReport(deck, apkg, lock_path)
     if not lock_path.is_file():
         report.problems.append(f"{lock_path} is missing")

@@ -41,8 +41,7 @@ def layout_digest(deck: str, deck_id: int, notes: Sequence[Note], media: Sequenc
     """Digest of everything in the package that is not a note's content or mod: ids, due, media."""
     h = hashlib.sha256()
     h.update(json.dumps([deck, deck_id, [m.name for m in media]]).encode())
-    for n in notes:
-        h.update(f"\x1e{n.guid}\x1f{len(n.ords)}".encode())
+    h.update("".join([f"\x1e{n.guid}\x1f{len(n.ords)}" for n in notes]).encode())  # same bytes, one update
     return h.hexdigest()[:20]
 
 
@@ -59,6 +58,7 @@ def write_collection(
     from genanki.apkg_col import APKG_COL
     from genanki.apkg_schema import APKG_SCHEMA
 
+    sha1 = hashlib.sha1
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode=OFF")
@@ -80,7 +80,7 @@ def write_collection(
             for i in range(start, min(start + step, len(notes))):
                 n, mod, nid = notes[i], mods[i], ID_EPOCH_MS + i
                 sfld = n.sort_text
-                csum = int(hashlib.sha1(sfld.encode("utf-8")).hexdigest()[:8], 16)
+                csum = int.from_bytes(sha1(sfld.encode("utf-8")).digest()[:4], "big")  # Anki's field checksum
                 tags = f" {' '.join(n.tags)} " if n.tags else ""
                 note_rows.append((nid, n.guid, n.model_id, mod, -1, tags, "\x1f".join(n.fields), sfld, csum))
                 for ord_ in n.ords:

@@ -36,7 +36,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\r]")
 
 def esc(text: str) -> str:
     """HTML-escape a plain text for an Anki field; newlines become <br>, control characters go."""
-    if _CONTROL.search(text):
+    if not text.isprintable() and _CONTROL.search(text):  # isprintable: no control characters
         text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     # What html.escape(text, quote=True) does, in its order, without its call overhead.
     return (
@@ -79,10 +79,22 @@ def content_hash(model_id: int, fields: Sequence[str], tags: Sequence[str]) -> s
 _BAD_TAG = re.compile(r"\s|^$")
 
 
+_GOOD_TAGS: set[str] = set()  # tags already checked (a deck has a few hundred distinct tags)
+
+
 def check_tags(fact: Fact) -> None:
     for tag in fact.tags:
+        if tag in _GOOD_TAGS:
+            continue
         if _BAD_TAG.search(tag):
             raise UserError(f"fact {fact.id}: tag {tag!r} is empty or contains whitespace")
+        _GOOD_TAGS.add(tag)
+
+
+@lru_cache(maxsize=4096)
+def _note_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """A note's tags: distinct and sorted (facts of one entry and facet share their tags)."""
+    return tuple(sorted(set(tags)))
 
 
 def render(fact: Fact, guid: str, image: str = "", front: str = "") -> Note:
@@ -97,7 +109,7 @@ def render(fact: Fact, guid: str, image: str = "", front: str = "") -> Note:
     else:
         fields = (esc(fact.question) + front, esc(fact.answer), extra, image, *meta)
         model_id, ords = BASIC_ID, (0,)
-    tags = tuple(sorted(set(fact.tags)))
+    tags = _note_tags(tuple(fact.tags))
     return Note(
         fact_id=fact.id,
         guid=guid,

@@ -10,7 +10,7 @@ lateral view looks at the right side (the face points to the viewer's right).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 Point = tuple[float, float]
 
@@ -136,6 +136,7 @@ def smooth_path(points: tuple[Point, ...]) -> str:
     return "".join(parts).replace(" -", "-") + "Z"
 
 
+@lru_cache(maxsize=8192)  # the same few hundred coordinates recur in every map
 def _num(value: float) -> str:
     """A coordinate with at most one decimal and no trailing zeros ('-0' becomes '0')."""
     text = f"{value:.1f}".rstrip("0").rstrip(".")

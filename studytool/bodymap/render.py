@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from html import escape
 
 from studytool.bodymap.geometry import (
@@ -153,6 +154,7 @@ def _view(view: str, zone_of: dict[str, str], marks: tuple[str, ...]) -> list[st
     return lines
 
 
+@lru_cache(maxsize=1024)  # a region's shape is drawn in many maps
 def _shape(shape: Shape, attrs: str) -> str:
     if shape.ellipse is None:
         return f'<path {attrs} d="{shape.path}"/>'
@@ -161,6 +163,7 @@ def _shape(shape: Shape, attrs: str) -> str:
     return f'<ellipse {attrs} cx="{cx}" cy="{cy}" rx="{rx}" ry="{ry}"{rot}/>'
 
 
+@lru_cache(maxsize=1024)
 def _cross(at: tuple[float, float], region: str, size: float = 3.0) -> str:
     x, y = at
     d = (
