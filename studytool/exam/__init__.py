@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from studytool.errors import UserError
 from studytool.exam.blueprint import blueprint
+from studytool.exam.gcpause import paused_gc
 from studytool.exam.model import DEFAULT_TYPES, FORMATS, TYPES, Exam
 from studytool.exam.versions import make_versions
 from studytool.model import KnowledgeBase
@@ -41,5 +42,6 @@ def build_exam(
     if not points > 0:
         raise UserError("--points must be positive")
     types = [t for t in TYPES if t in set(types)]
-    items = blueprint(kb, count=count, seed=seed, types=types, muscles=muscles, facets=facets)
-    return Exam(title, seed, tuple(items), make_versions(items, seed, versions, points), points)
+    with paused_gc():
+        items = blueprint(kb, count=count, seed=seed, types=types, muscles=muscles, facets=facets)
+        return Exam(title, seed, tuple(items), make_versions(items, seed, versions, points), points)
