@@ -32,3 +32,28 @@ def test_cloze_items_cannot_break_cloze_syntax() -> None:
     text = cloze_text("Which?", ["a::hint", "b}}c", "{{c9::x}}"])
     assert text.count("{{c") == 3 and text.count("}}") == 3
     assert "{{c1::a&#58;&#58;hint}}" in text
+
+
+@given(st.text(max_size=60))
+def test_escape_is_html_escape_with_line_breaks(text: str) -> None:
+    # esc inlines html.escape's replacements; it must give the very same bytes.
+    cleaned = "".join(c for c in text.replace("\r\n", "\n").replace("\r", "\n") if c in "\n\t" or c >= " ")
+    cleaned = cleaned.replace("\x7f", "")
+    assert esc(text) == html.escape(cleaned, quote=True).replace("\n", "<br>")
+
+
+def test_bad_tag_is_refused_even_after_good_tags_were_seen() -> None:
+    import dataclasses
+
+    import pytest
+
+    from studytool.anki.render import render
+    from studytool.errors import UserError
+    from studytool.model import Fact
+
+    good = Fact(id="m__area", entry="m", muscle="M", facet="area", kind="basic", question="Q?", answer="A")
+    good = dataclasses.replace(good, tags=("TP::Facet::Area",))
+    render(good, "g1")
+    render(good, "g1")  # the tag is now known good
+    with pytest.raises(UserError, match="whitespace"):
+        render(dataclasses.replace(good, tags=("TP::Facet::Area", "bad tag")), "g2")

@@ -213,3 +213,25 @@ def test_docs_gallery_is_current() -> None:
     stale = [str(p) for p, data in files.items() if not p.exists() or p.read_bytes() != data]
     assert not stale, "stale docs pictures; run: python scripts/make_docs_pictures.py"
     assert {p.stem for p in module.MAPS.glob("*.svg")} == {e.id for e in ENTRIES}
+
+
+def test_memoised_geometry_matches_a_fresh_computation() -> None:
+    from studytool.bodymap.geometry import FRONT_BACK_OUTLINE, LATERAL_OUTLINE, _num, smooth_path
+
+    for outline in (FRONT_BACK_OUTLINE, LATERAL_OUTLINE):
+        assert smooth_path(outline) == smooth_path.__wrapped__(outline)
+        assert smooth_path(outline) is smooth_path(outline)
+    for value in (-0.04, 0.0, 2.5, 12.25, -13.999, 351.25):
+        assert _num(value) == _num.__wrapped__(value)
+
+
+def test_maps_drawn_in_any_order_are_identical() -> None:
+    # The memoised pieces (shapes, crosses, coordinates) must not leak between maps.
+    from studytool.bodymap.render import named_filename
+
+    mapped = [e for e in ENTRIES if e.referral]
+    forward = {e.id: render_map(e) for e in mapped}
+    backward = {e.id: render_map(e) for e in reversed(mapped)}
+    assert forward == backward
+    for e in mapped:
+        assert map_filename(e) == named_filename(e.id, forward[e.id])
