@@ -12,6 +12,7 @@ from pathlib import Path
 
 from studytool.errors import UserError
 from studytool.exam.files import write_atomic
+from studytool.exam.gcpause import paused_gc
 from studytool.exam.model import FORMATS, Exam, Version
 
 Renderer = Callable[[Exam, Version], str | bytes]
@@ -76,7 +77,8 @@ def write_exam(exam: Exam, out: Path, formats: Sequence[str]) -> list[Path]:
     """Render everything first, then write each file atomically; returns the written paths."""
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} exists and is not a folder")
-    files = render_all(exam, formats)
+    with paused_gc():  # see studytool.exam.gcpause
+        files = render_all(exam, formats)
     try:
         out.mkdir(parents=True, exist_ok=True)
         written = []
