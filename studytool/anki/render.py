@@ -49,10 +49,6 @@ def esc(text: str) -> str:
     )
 
 
-# Muscle, facet and source repeat across an entry's facts: escape each distinct text once.
-_esc_repeated = lru_cache(maxsize=4096)(esc)
-
-
 def _cloze_body(text: str) -> str:
     """Escape a text that sits inside {{cN::...}}: '::', '{' and '}' would end or split it."""
     return esc(text).replace(":", "&#58;").replace("{", "&#123;").replace("}", "&#125;")
@@ -79,47 +75,47 @@ def content_hash(model_id: int, fields: Sequence[str], tags: Sequence[str]) -> s
 _BAD_TAG = re.compile(r"\s|^$")
 
 
-_GOOD_TAGS: set[str] = set()  # tags already checked (a deck has a few hundred distinct tags)
-
-
 def check_tags(fact: Fact) -> None:
     for tag in fact.tags:
-        if tag in _GOOD_TAGS:
-            continue
         if _BAD_TAG.search(tag):
             raise UserError(f"fact {fact.id}: tag {tag!r} is empty or contains whitespace")
-        _GOOD_TAGS.add(tag)
-
-
-@lru_cache(maxsize=4096)
-def _note_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
-    """A note's tags: distinct and sorted (facts of one entry and facet share their tags)."""
-    return tuple(sorted(set(tags)))
 
 
 def render(fact: Fact, guid: str, image: str = "", front: str = "") -> Note:
     """The Anki note of one fact; `image` is the ready Image field (or ''), `front` ready HTML
     shown on the front below the question (a map to identify)."""
-    check_tags(fact)
-    meta = (_esc_repeated(fact.muscle), _esc_repeated(fact.facet), _esc_repeated(fact.source))
-    extra = esc(fact.extra)
+    tags = _TAGS.get(fact.tags)
+    if tags is None:  # first fact with these tags: check them once
+        check_tags(fact)
+        tags = _TAGS[fact.tags] = tuple(sorted(set(fact.tags)))
+    meta = _meta(fact.muscle, fact.facet, fact.source)
+    extra = esc(fact.extra) if fact.extra else ""
     if fact.items:
         fields: tuple[str, ...] = (cloze_text(fact.question, fact.items), extra, image, *meta)
         model_id, ords = CLOZE_ID, tuple(range(len(fact.items)))
     else:
         fields = (esc(fact.question) + front, esc(fact.answer), extra, image, *meta)
         model_id, ords = BASIC_ID, (0,)
-    tags = _note_tags(tuple(fact.tags))
     return Note(
-        fact_id=fact.id,
-        guid=guid,
-        model_id=model_id,
-        fields=fields,
-        tags=tags,
-        ords=ords,
-        sort_text=f"{fact.question} {_media_names(front)}" if front else fact.question,
-        hash=content_hash(model_id, fields, tags),
+        fact.id,
+        guid,
+        model_id,
+        fields,
+        tags,
+        ords,
+        f"{fact.question} {_media_names(front)}" if front else fact.question,
+        content_hash(model_id, fields, tags),
     )
+
+
+# Tags of a fact -> the note's tags (distinct, sorted); facts of one entry and facet share them.
+_TAGS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+@lru_cache(maxsize=4096)
+def _meta(muscle: str, facet: str, source: str) -> tuple[str, str, str]:
+    """The escaped Muscle, Facet and Source fields (the same for many facts of an entry)."""
+    return esc(muscle), esc(facet), esc(source)
 
 
 _SRC = re.compile(r'<img[^>]* src="([^"]*)"')
