@@ -47,6 +47,8 @@ _LEVELS = re.compile(
 
 def fold(text: str) -> str:
     """Casefold, strip accents, unify dashes and quotes."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)

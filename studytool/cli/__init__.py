@@ -8,6 +8,7 @@ reaches the user (set STUDYTOOL_DEBUG=1 to see one).
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 
@@ -34,6 +35,9 @@ def main(argv: list[str] | None = None) -> None:
             with contextlib.suppress(Exception):
                 stream.flush()
         os._exit(code)
+    # Everything left is garbage at exit; skip the final cyclic collection over a large
+    # loaded knowledge base (about 0.1 s at 1,250 entries).
+    gc.freeze()
     sys.exit(code)
 
 
