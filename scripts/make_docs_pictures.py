@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from studytool.atomic import write_atomic  # noqa: E402
 from studytool.bodymap import describe, render_map, trigger_regions, zones  # noqa: E402
-from studytool.bodymap.output import write_atomic  # noqa: E402
 from studytool.model import KnowledgeBase  # noqa: E402
 from studytool.regions import region_name  # noqa: E402
 from studytool.source import load_kb_or_raise  # noqa: E402

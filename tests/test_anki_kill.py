@@ -10,7 +10,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from studytool.anki.atomic import PAUSE_ENV
+from studytool.atomic import PAUSE_ENV
 from tests.conftest import ROOT, env_with
 from tests.test_anki_support import T1, copy_kb, edit, expected, import_apkg, new_collection
 

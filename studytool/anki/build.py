@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from studytool.anki.atomic import remove_stale_temps, write_atomic
 from studytool.anki.inputs import SEAL_KEY, blank_seal, input_digest, seal
 from studytool.anki.lock import Lock, Stamp, format_lock, next_mod, read_lock, read_lock_text
 from studytool.anki.maps import plan_maps
 from studytool.anki.notetypes import model_json, models
 from studytool.anki.package import MediaFile, Progress, layout_digest, write_collection, write_zip
 from studytool.anki.render import Note, image_field, render_all
+from studytool.atomic import remove_stale_temps, write_atomic
 from studytool.errors import Diagnostic, InputError, UserError
 from studytool.facts import slug
 from studytool.model import KnowledgeBase

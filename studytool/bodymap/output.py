@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from studytool.atomic import write_atomic
 from studytool.errors import UserError, did_you_mean
 from studytool.model import Entry, KnowledgeBase
 from studytool.textnorm import normalize
@@ -49,18 +48,9 @@ def map_bytes(entry_svg: str, out: Path) -> bytes:
     raise UserError(f"cannot write '{out.name}': use a .svg or .png file name")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` via a temporary file in the same folder, fsync and rename."""
+def write_map(path: Path, data: bytes) -> None:
+    """Write a map atomically; a missing folder is a user error, not created silently."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(f"folder not found: {folder}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)

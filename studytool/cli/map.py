@@ -26,7 +26,7 @@ def map_(
     Example: studytool map gluteus-medius --out glute-med.png
     """
     from studytool.bodymap import render_map
-    from studytool.bodymap.output import find_entry, map_bytes, write_atomic
+    from studytool.bodymap.output import find_entry, map_bytes, write_map
     from studytool.source import load_kb_or_raise
 
     found = find_entry(load_kb_or_raise(src), entry)
@@ -36,6 +36,6 @@ def map_(
         return 0
     target = out if out is not None else Path(f"{found.id}.svg")
     data = map_bytes(svg, target)
-    write_atomic(target, data)
+    write_map(target, data)
     typer.echo(f"wrote {target} ({len(data):,} bytes)")
     return 0

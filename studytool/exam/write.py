@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from studytool.atomic import write_atomic
 from studytool.errors import UserError
-from studytool.exam.files import write_atomic
 from studytool.exam.gcpause import paused_gc
 from studytool.exam.model import FORMATS, Exam, Version
 

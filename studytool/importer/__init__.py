@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from studytool.atomic import write_atomic
 from studytool.errors import Diagnostic, Location, UserError
 from studytool.importer.build import muscle_key, parse_page, slugify
 from studytool.importer.emit import dump_entry
 from studytool.importer.lines import read_page
-from studytool.importer.write import atomic_write
 from studytool.source.schema import SLUG
 
 __all__ = ["ImportReport", "Imported", "dump_entry", "import_pages", "parse_page", "slugify"]
@@ -145,6 +145,6 @@ def import_pages(
     if existing and not force:
         raise UserError(f"{existing[0]} already exists; pass --force to overwrite it")
     for i, entry in enumerate(report.entries):
-        atomic_write(entry.target, entry.yaml)
+        write_atomic(entry.target, entry.yaml)
         report.entries[i] = Imported(entry.source, entry.entry_id, entry.target, entry.yaml, True)
     return report

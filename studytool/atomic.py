@@ -1,4 +1,8 @@
-"""Atomic file writes: temp file in the same folder, fsync, os.replace."""
+"""Atomic file writes for every output (decks, exams, maps, imported entries).
+
+A temp file in the same folder is written, fsynced and renamed over the target, so a
+reader (or a killed process) sees either the old file or the whole new one.
+"""
 
 from __future__ import annotations
 
