@@ -8,12 +8,10 @@ record of the committed .apkg.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ from studytool.anki.render import Note, image_field, render_all
 from studytool.atomic import remove_stale_temps, write_atomic
 from studytool.errors import Diagnostic, InputError, UserError
 from studytool.facts import slug
+from studytool.gcpause import paused_gc
 from studytool.model import KnowledgeBase
 
 DEFAULT_DECK = "Trigger Points"
@@ -172,19 +171,6 @@ def _paths(out: Path, deck: str, muscles: Sequence[str], facets: Sequence[str]) 
     return out / f"{stem}.apkg", out / f"{stem}.lock.json"
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic GC: a build allocates ~1M small acyclic objects, and the collector's
-    passes over them cost about a tenth of the build while freeing nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def build_deck(
     src: str | os.PathLike[str] = "cards_src",
     out: str | os.PathLike[str] = "decks",
@@ -197,7 +183,7 @@ def build_deck(
     progress: Progress | None = None,
 ) -> BuildReport:
     """Build `<out>/<deck-slug>.apkg` and its lock; two builds from the same inputs are identical."""
-    with _no_cyclic_gc():
+    with paused_gc():
         return _build_deck(src, out, now, deck, muscles, facets, tsv, progress)
 
 
@@ -308,7 +294,7 @@ def check_deck(
     if fast is not None:
         return fast
     apkg, lock_path = _paths(Path(out), deck, muscles, facets)
-    with _no_cyclic_gc():
+    with paused_gc():
         p = plan(src, deck, muscles, facets)
     report = BuildReport(deck, apkg, lock_path)
     if not lock_path.is_file():

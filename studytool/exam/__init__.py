@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from studytool.errors import UserError
 from studytool.exam.blueprint import blueprint
-from studytool.exam.gcpause import paused_gc
 from studytool.exam.model import DEFAULT_TYPES, FORMATS, TYPES, Exam
 from studytool.exam.versions import make_versions
+from studytool.gcpause import paused_gc
 from studytool.model import KnowledgeBase
 from studytool.selection import check_selection
 

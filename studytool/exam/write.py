@@ -12,8 +12,8 @@ from pathlib import Path
 
 from studytool.atomic import write_atomic
 from studytool.errors import UserError
-from studytool.exam.gcpause import paused_gc
 from studytool.exam.model import FORMATS, Exam, Version
+from studytool.gcpause import paused_gc
 
 Renderer = Callable[[Exam, Version], str | bytes]
 
@@ -77,7 +77,7 @@ def write_exam(exam: Exam, out: Path, formats: Sequence[str]) -> list[Path]:
     """Render everything first, then write each file atomically; returns the written paths."""
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} exists and is not a folder")
-    with paused_gc():  # see studytool.exam.gcpause
+    with paused_gc():  # see studytool.gcpause
         files = render_all(exam, formats)
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 from pathlib import Path
 from typing import Any
 
 from studytool.errors import Diagnostic, InputError, UserError, did_you_mean
+from studytool.gcpause import paused_gc
 from studytool.model import Associated, Entry, KnowledgeBase
 from studytool.source.cache import CachedDocument, ParseCache
 from studytool.source.schema import (
@@ -41,13 +41,8 @@ def load_kb(
 ) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """Load every entry; return the usable entries and all diagnostics (sorted)."""
     # Loading allocates many small acyclic objects; the cyclic GC only costs time here.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _load_kb(src, strict)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _load_kb(src: str | os.PathLike[str], strict: bool) -> tuple[KnowledgeBase, list[Diagnostic]]:

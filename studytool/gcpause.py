@@ -1,6 +1,6 @@
-"""Pause Python's cyclic garbage collector while an exam is built or rendered.
+"""Pause Python's cyclic garbage collector around bulk work (loading, building, exams).
 
-Building an exam allocates many small objects (slots, ranks, items, strings) that hold no
+Loading sources, building a deck or an exam allocates many small objects that hold no
 reference cycles, while the loaded knowledge base and its derived facts are tens of thousands
 of long-lived objects. With the collector on, each full collection rescans all of those, and
 the number of collections grows with the knowledge base too, so the cost grows faster than the
