@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from studytool.model import Entry, Fact, Item, KnowledgeBase
 from studytool.regions import region_name
@@ -64,9 +64,11 @@ def _join_items(items: Sequence[str]) -> str:
 class _Builder:
     """Collects the facts of one entry in curriculum order."""
 
-    def __init__(self, entry: Entry) -> None:
+    def __init__(self, entry: Entry, keys: Collection[str] | None = None) -> None:
         self.entry = entry
         self.facts: list[Fact] = []
+        self.keys = keys  # build only facts with these facet keys (None: all)
+        self.position = 0  # counts skipped facts too, so `order` never depends on `keys`
         # The same for every fact of the entry: computed once, not 40 times.
         self.source = entry.citation()
         self.head = (f"TP::Region::{tag_word(entry.region)}",) if entry.region else ()
@@ -84,6 +86,10 @@ class _Builder:
         extra: str = "",
         reverse: bool = False,
     ) -> None:
+        position = self.position
+        self.position += 1
+        if self.keys is not None and key not in self.keys:
+            return
         e = self.entry
         tags = (*self.head, self.muscle_tag, f"TP::Facet::{tag_word(facet)}")
         if reverse:
@@ -104,7 +110,7 @@ class _Builder:
                 region=e.region,
                 tags=tags,
                 reverse=reverse,
-                order=e.order * 1000 + len(self.facts) + (900 if reverse else 0),
+                order=e.order * 1000 + position + (900 if reverse else 0),
             )
         )
 
@@ -120,9 +126,9 @@ class _Builder:
         self.add(key, facet, question, "", items=short, extra=extra)
 
 
-def entry_facts(e: Entry) -> list[Fact]:
-    """The forward facts of one entry, one small block per facet."""
-    b = _Builder(e)
+def entry_facts(e: Entry, keys: Collection[str] | None = None) -> list[Fact]:
+    """The forward facts of one entry, one small block per facet (only `keys`, if given)."""
+    b = _Builder(e, keys)
     n = mid(e.name)
     if e.area:
         b.add("area", "area", f"Where does the {n} lie?", e.area)
@@ -326,10 +332,15 @@ def derive_facts(
     *,
     muscles: Sequence[str] = (),
     facets: Sequence[str] = (),
+    keys: Collection[str] | None = None,
 ) -> list[Fact]:
-    """All facts of a knowledge base in curriculum order, optionally filtered."""
+    """All facts of a knowledge base in curriculum order, optionally filtered.
+
+    `keys` limits the forward facts to those facet keys (e.g. "origin", "referral"), without
+    building the others: a caller that needs a fifth of the facts pays for a fifth.
+    """
     entries = list(kb.entries if isinstance(kb, KnowledgeBase) else kb)
-    facts = [f for e in entries for f in entry_facts(e)]
+    facts = [f for e in entries for f in entry_facts(e, keys)]
     facts += nerve_facts(entries) + referral_facts(entries)
     if muscles:
         wanted = set(muscles)

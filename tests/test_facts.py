@@ -150,3 +150,18 @@ def test_facts_cli_filters_match_library() -> None:
     code, out, err = run_cli("facts", str(SHARED), "--muscle", "beta", "--facet", "referral", "--json")
     assert code == 0, err
     assert [f["id"] for f in json.loads(out)] == ["beta__referral"]
+
+
+def test_keys_builds_exactly_the_filtered_facts_with_the_same_order() -> None:
+    """derive_facts(keys=...) equals filtering the full list: same facts, ids and order."""
+    from studytool.facts import derive_facts
+    from studytool.source import load_kb_or_raise
+    from tests.conftest import CARDS
+
+    kb = load_kb_or_raise(CARDS)
+    keys = {"origin", "innervation", "referral", "differentials"}
+    full = derive_facts(kb)
+    some = derive_facts(kb, keys=keys)
+    expected = [f for f in full if f.reverse or f.id.split("__", 1)[1] in keys]
+    assert some == expected
+    assert len(some) < len(full)

@@ -472,7 +472,9 @@ def blueprint(
 ) -> list[Item]:
     """The exam's items in a stable order (same for every version); errors when material is short."""
     rng = random.Random(f"{seed}:blueprint")
-    facts = derive_facts(kb, muscles=muscles, facets=facets)
+    # Only the facts an item type can ask (the reverse facts are always derived).
+    asked = (*dx.SINGLE_KEYS, *dx.MULTI_KEYS)
+    facts = derive_facts(kb, muscles=muscles, facets=facets, keys=asked)
     slots, builder = candidates(kb, facts, types, rng, count=count)
     chosen = select(slots, count, rng)
     skipped = builder.skipped
