@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from studytool.source import load_kb
-from tests.conftest import SEED, run_cli
+from tests.conftest import run_cli, seed_path
 
 DATA = Path(__file__).parent / "data" / "import"
 PLAIN = DATA / "piriformis_plain.txt"
@@ -75,7 +75,7 @@ def test_invalid_id_is_refused(tmp_path: Path, bad: str) -> None:
 
 
 def test_id_with_several_files_is_refused(tmp_path: Path) -> None:
-    code, _, stderr = run_cli("import", str(PLAIN), str(SEED), "--out", str(tmp_path), "--id", "x")
+    code, _, stderr = run_cli("import", str(PLAIN), str(seed_path()), "--out", str(tmp_path), "--id", "x")
     assert code == 2 and "single file" in stderr
     assert files_in(tmp_path) == []
 
@@ -125,7 +125,7 @@ def test_one_bad_page_in_a_batch_writes_nothing(tmp_path: Path) -> None:
 
 def test_batch_links_pages_to_each_other(tmp_path: Path) -> None:
     """The seed names piriformis as associated; imported together, the link is a checked ref."""
-    code, _, stderr = run_cli("import", str(SEED), str(PLAIN), "--out", str(tmp_path))
+    code, _, stderr = run_cli("import", str(seed_path()), str(PLAIN), "--out", str(tmp_path))
     assert code == 0, stderr
     assert files_in(tmp_path) == ["gluteus-medius.yaml", "piriformis.yaml"]
     assert run_cli("check", str(tmp_path))[0] == 0

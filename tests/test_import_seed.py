@@ -7,13 +7,13 @@ from pathlib import Path
 
 from studytool.facts import derive_facts
 from studytool.source import load_kb
-from tests.conftest import CARDS, SEED, run_cli
+from tests.conftest import CARDS, run_cli, seed_path
 from tests.seed_facts import assert_covers_seed
 
 
 def test_seed_import_covers_every_seed_fact(tmp_path: Path) -> None:
     out = tmp_path / "cards"
-    code, stdout, stderr = run_cli("import", str(SEED), "--out", str(out))
+    code, stdout, stderr = run_cli("import", str(seed_path()), "--out", str(out))
     assert code == 0, stderr
     assert stdout.strip() == f"wrote {out / 'gluteus-medius.yaml'}"
     assert run_cli("check", str(out))[0] == 0
@@ -31,7 +31,7 @@ def test_seed_import_links_existing_entries(tmp_path: Path) -> None:
     """Into a copy of the real knowledge base: associated muscles become checked refs."""
     out = tmp_path / "cards"
     shutil.copytree(CARDS, out)
-    code, _, stderr = run_cli("import", str(SEED), "--out", str(out), "--force")
+    code, _, stderr = run_cli("import", str(seed_path()), "--out", str(out), "--force")
     assert code == 0, stderr
     code, _, stderr = run_cli("check", str(out))
     assert code == 0, stderr
@@ -41,7 +41,7 @@ def test_seed_import_links_existing_entries(tmp_path: Path) -> None:
 
 
 def test_seed_import_keeps_lead_and_closing_sentences(tmp_path: Path) -> None:
-    code, yaml_text, _ = run_cli("import", str(SEED), "--out", str(tmp_path), "--dry-run")
+    code, yaml_text, _ = run_cli("import", str(seed_path()), "--out", str(tmp_path), "--dry-run")
     assert code == 0
     flat = " ".join(yaml_text.split())
     for kept in (
