@@ -92,7 +92,7 @@ QUIZ_ARGS = ["quiz", "--mode", "type", "--muscle", "gluteus-medius", "--facet", 
 QUIZ_INPUT = "inferior gluteal nerve\n\nL4-S1\n\nglute min, TFL\n\n\n"
 
 
-def _demo_run(args: list[str], state: Path, stdin: str = "") -> str:
+def _demo_run(args: list[str], state: Path, stdin: str = "", now: str = DEMO_NOW) -> str:
     """Run studytool in a child process on a demo state with a fixed clock; return its output."""
     import os
     import subprocess
@@ -100,7 +100,7 @@ def _demo_run(args: list[str], state: Path, stdin: str = "") -> str:
     env = {
         **os.environ,
         "STUDYTOOL_STATE": str(state),
-        "STUDYTOOL_NOW": DEMO_NOW,
+        "STUDYTOOL_NOW": now,
         "STUDYTOOL_FUZZ": "0",
         "TZ": "UTC",
         "NO_COLOR": "1",
@@ -138,13 +138,24 @@ def quiz_screen() -> bytes | None:
     return _record("studytool quiz", QUIZ_ARGS, text)
 
 
+def _demo_grades(day: int, cards: int = 40) -> str:
+    """Scripted flip-mode input for one study day: reveal, then a mostly-Good mix of grades."""
+    pattern = "3334323431"
+    grades = [pattern[(day * 7 + i) % len(pattern)] for i in range(cards)]
+    return "".join(f"\n{g}\n" for g in grades)
+
+
 def stats_screen() -> bytes | None:
-    """`studytool stats` after the same scripted session."""
+    """`studytool stats` after two weeks of scripted daily flip sessions (fixed clocks)."""
+    import datetime as dt
     import tempfile
 
+    start = dt.datetime.fromisoformat(DEMO_NOW) - dt.timedelta(days=13)
     with tempfile.TemporaryDirectory() as tmp:
         state = Path(tmp) / "demo.sqlite3"
-        _demo_run(QUIZ_ARGS, state, QUIZ_INPUT)
+        for day in range(14):
+            now = (start + dt.timedelta(days=day)).isoformat()
+            _demo_run(["quiz", "--mode", "flip", "--new", "8"], state, _demo_grades(day), now=now)
         text = _demo_run(["stats"], state)
     text = re.sub(r"Review state: \S+", "Review state: ~/.local/share/studytool/review.sqlite3", text)
     return _record("studytool stats", ["stats"], text)
