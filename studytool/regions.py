@@ -27,6 +27,7 @@ REGIONS: dict[str, str] = {
     "posterior-calf": "calf",
     "ankle": "ankle",
     "foot": "foot",
+    "medial-knee": "inner knee",
 }
 
 

@@ -102,6 +102,7 @@ REGION_SHAPES: dict[str, Shape] = {
     "anterior-thigh": _e("anterior", -15, 176, 8, 25),
     "medial-thigh": _e("anterior", -5.5, 170, 3.5, 17),
     "anterior-knee": _e("anterior", -12.5, 205, 6.5, 5.5),
+    "medial-knee": _e("anterior", -7.5, 206, 2.8, 6),
     "anterior-calf": _e("anterior", -14, 234, 4.5, 20),
     "groin": _e("anterior", -12.5, 136, 11, 4, 52),
     # lateral view (right side, face to the viewer's right)
