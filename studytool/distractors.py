@@ -189,12 +189,19 @@ class _Value:
     words: frozenset[str] = frozenset()
 
 
+def _segment_order(segment: str) -> tuple[int, str]:
+    return (_SEG_INDEX.get(segment.upper(), len(_SEG_INDEX)), segment)
+
+
 def _value(entry: str, kind: str, text: str) -> _Value:
     if kind == "nerve":
         return _Value(entry, text, nerve_key(text))
     key = value_key(text)
     if kind == "levels":
-        return _Value(entry, text, key, level_set(text))
+        # value_key drops level tokens, so a levels text is keyed by its segments instead
+        # (otherwise every levels value would share the key '' and only one would survive).
+        segments = level_set(text)
+        return _Value(entry, text, " ".join(sorted(segments, key=_segment_order)), segments)
     if kind == "condition":
         return _Value(entry, text, key, frozenset(_content_words(text)))
     return _Value(entry, text, key, frozenset(key.split()))

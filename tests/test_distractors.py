@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -79,11 +80,23 @@ def test_levels_subset_or_superset_is_excluded() -> None:
 
 
 def test_not_enough_distractors_is_a_user_error(kb: KnowledgeBase) -> None:
-    f = fact(kb, "gluteus-medius__innervation-levels")
+    # Without the curated pool, piriformis (S1–S2) keeps only two safe wrong levels: L5–S2
+    # overlaps as a superset and is excluded.
+    bare = dataclasses.replace(kb, pool={})
+    f = fact(bare, "piriformis__innervation-levels")
     with pytest.raises(d.NotEnoughDistractors) as info:
-        d.choice_options(f, kb, random.Random(0))
+        d.choice_options(f, bare, random.Random(0))
     assert isinstance(info.value, UserError)
     assert "needed" in str(info.value) and "levels" in str(info.value)
+
+
+def test_every_distinct_level_range_is_a_candidate(kb: KnowledgeBase) -> None:
+    """Levels are told apart by their segments (value_key drops level tokens)."""
+    f = fact(kb, "gluteus-medius__innervation-levels")
+    candidates = d.material(f, kb).candidates
+    assert len(candidates) >= 3
+    assert len({d.level_set(c) for c in candidates}) == len(candidates)
+    assert all(not (d.level_set(c) <= d.level_set("L4–S1")) for c in candidates)
 
 
 def test_same_rng_same_options(kb: KnowledgeBase) -> None:
