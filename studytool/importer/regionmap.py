@@ -30,6 +30,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "lower-abdomen": ("lower abdomen", "lower belly", "abdomen"),
     "lateral-knee": ("outer knee", "lateral knee", "side of the knee"),
     "anterior-knee": ("front of the knee", "kneecap", "patella", "anterior knee"),
+    "medial-knee": ("inner knee", "medial knee", "inside of the knee"),
     "posterior-knee": ("back of the knee", "posterior knee", "popliteal fossa"),
     "anterior-calf": ("front of the lower leg", "shin", "anterior lower leg"),
     "lateral-calf": ("outer lower leg", "side of the lower leg", "lateral calf", "lateral lower leg"),
