@@ -6,6 +6,7 @@ so fixing a typo keeps the Anki note and the quiz history attached to the fact.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections import defaultdict
@@ -57,10 +58,6 @@ TREATMENT_QUESTIONS = {
 }
 
 
-def _join_items(items: Sequence[str]) -> str:
-    return "; ".join(items)
-
-
 class _Builder:
     """Collects the facts of one entry in curriculum order."""
 
@@ -102,7 +99,7 @@ class _Builder:
                 facet=facet,
                 kind="list" if items else "basic",
                 question=question,
-                answer=answer or _join_items(items),
+                answer=answer or "; ".join(items),
                 items=tuple(items),
                 aliases=tuple(aliases),
                 extra=extra,
@@ -265,7 +262,9 @@ def nerve_facts(entries: Sequence[Entry]) -> list[Fact]:
         tags = tuple(t for t in fact.tags if not t.startswith("TP::Muscle::")) + tuple(
             f"TP::Muscle::{tag_word(m.name)}" for m in members
         )
-        out.append(_replace(fact, id=f"nerve-{slug(key)}__muscles", tags=tags, muscle=" / ".join(names)))
+        out.append(
+            dataclasses.replace(fact, id=f"nerve-{slug(key)}__muscles", tags=tags, muscle=" / ".join(names))
+        )
     return out
 
 
@@ -314,12 +313,6 @@ def referral_facts(entries: Sequence[Entry]) -> list[Fact]:
     return out
 
 
-def _replace(fact: Fact, **changes: object) -> Fact:
-    import dataclasses
-
-    return dataclasses.replace(fact, **changes)  # type: ignore[arg-type]
-
-
 def normal_nerve(nerve: str) -> str:
     """Compare nerve names without case, 'the', abbreviations ('sup.', 'n.'), spinal levels
     in brackets, the word 'nerve' or punctuation: 'The sup. gluteal n. (L4–S1)' is
@@ -347,6 +340,7 @@ def derive_facts(
         wanted_tags = {f"TP::Muscle::{tag_word(e.name)}" for e in entries if e.id in wanted}
         facts = [f for f in facts if f.entry in wanted or not wanted_tags.isdisjoint(f.tags)]
     if facets:
-        facts = [f for f in facts if f.facet in set(facets)]
+        wanted_facets = set(facets)
+        facts = [f for f in facts if f.facet in wanted_facets]
     facts.sort(key=lambda f: (f.order, f.id))
     return facts

@@ -154,10 +154,6 @@ def test_facts_cli_filters_match_library() -> None:
 
 def test_keys_builds_exactly_the_filtered_facts_with_the_same_order() -> None:
     """derive_facts(keys=...) equals filtering the full list: same facts, ids and order."""
-    from studytool.facts import derive_facts
-    from studytool.source import load_kb_or_raise
-    from tests.conftest import CARDS
-
     kb = load_kb_or_raise(CARDS)
     keys = {"origin", "innervation", "referral", "differentials"}
     full = derive_facts(kb)
