@@ -40,10 +40,6 @@ TOPIC = {
 }
 
 
-def _lower(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
-
-
 def _accepted(*values: str) -> tuple[str, ...]:
     """Accepted short answers, with an ASCII hyphen variant of any dash, without duplicates."""
     out: dict[str, None] = {}
@@ -178,15 +174,15 @@ class _Builder:
         key = dx.fact_key(fact)
         n = mid(e.name)
         if key == "innervation":
-            return f"The {n} is supplied by the {_lower(value)}."
+            return f"The {n} is supplied by the {mid(value)}."
         if key == "innervation-levels":
             return f"The motor supply of the {n} arises from spinal levels {value}."
         if key == "origin":
-            return f"The {n} originates from: {_lower(value)}."
+            return f"The {n} originates from: {mid(value)}."
         if key == "insertion":
-            return f"The {n} inserts on: {_lower(value)}."
+            return f"The {n} inserts on: {mid(value)}."
         if dx.is_nerve_reverse(fact) and e.innervation:
-            return f"The {_lower(e.innervation.nerve)} supplies the {mid(value)}."
+            return f"The {mid(e.innervation.nerve)} supplies the {mid(value)}."
         raise ValueError(f"{fact.id}: no true/false statement for this fact")
 
     def tf(self, fact: Fact) -> Item | None:
