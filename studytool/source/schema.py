@@ -329,15 +329,8 @@ def strict_warnings(doc: Located, data: dict[str, Any], names: dict[str, str]) -
 
 
 def _items(raw: list[dict[str, str]]) -> tuple[Item, ...]:
-    return tuple(
-        Item(
-            r["text"],
-            r.get("label", ""),
-            r.get("note", ""),
-            item_key(r.get("key", ""), r.get("label") or r["text"]),
-        )
-        for r in raw
-    )
+    # `validate_entry` already gave every item its key (`_fill_keys`).
+    return tuple(Item(r["text"], r.get("label", ""), r.get("note", ""), r["key"]) for r in raw)
 
 
 def build_entry(data: dict[str, Any], path: str, order: int, doc: Located) -> Entry:
@@ -376,7 +369,7 @@ def build_entry(data: dict[str, Any], path: str, order: int, doc: Located) -> En
             TriggerPoint(t["text"], t.get("region", "")) for t in data.get("trigger_points", [])
         ),
         differentials=tuple(
-            Differential(d["condition"], d.get("distinguish", ""), item_key(d.get("key", ""), d["condition"]))
+            Differential(d["condition"], d.get("distinguish", ""), d["key"])
             for d in data.get("differentials", [])
         ),
         associated=tuple(
