@@ -63,8 +63,6 @@ class ParseCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.hits = 0
-        self.misses = 0
         self._ready = False
 
     @classmethod
@@ -92,9 +90,7 @@ class ParseCache:
                 raise ValueError("foreign record")
             locs = {tuple(p): (int(line), int(col)) for p, line, col in record["locs"]}
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
-            self.misses += 1
             return None
-        self.hits += 1
         return record["data"], locs
 
     def put(self, key: str, data: dict[str, Any], doc: Document) -> None:
