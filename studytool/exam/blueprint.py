@@ -126,14 +126,16 @@ class _Builder:
             kind=kind,
         )
 
-    def mcq(self, fact: Fact) -> Item | None:
-        if not dx.supports_choice(fact):
-            return None
-        m = self.material(fact, MCQ_WRONG, "mcq")
+    def single(self, fact: Fact, type_: str, stem: str) -> Item | None:
+        """A single-best-answer item (mcq or map): the correct value and MCQ_WRONG safe distractors."""
+        m = self.material(fact, MCQ_WRONG, type_)
         if m is None:
             return None
         wrong = dx.pick_distractors(m, self.rng, MCQ_WRONG)
-        return self.base(fact, "mcq", fact.question, m.correct[:1], wrong, m.kind)
+        return self.base(fact, type_, stem, m.correct[:1], wrong, m.kind)
+
+    def mcq(self, fact: Fact) -> Item | None:
+        return self.single(fact, "mcq", fact.question) if dx.supports_choice(fact) else None
 
     def multi(self, fact: Fact) -> Item | None:
         if not dx.supports_multi(fact):
@@ -157,16 +159,12 @@ class _Builder:
 
     def map(self, fact: Fact) -> Item | None:
         """'Which muscle?' under the entry's anonymous body map; distractors as for referral-reverse."""
-        if not self.has_map(fact):
+        item = self.single(fact, "map", MAP_STEM) if self.has_map(fact) else None
+        if item is None:
             return None
-        m = self.material(fact, MCQ_WRONG, "map")
-        if m is None:
-            return None
-        wrong = dx.pick_distractors(m, self.rng, MCQ_WRONG)
         e = self.entries[fact.entry]
         svg = render_map(e, anonymous=True)
         image = Image(anonymous_filename(svg), svg, describe(e, anonymous=True))
-        item = self.base(fact, "map", MAP_STEM, m.correct[:1], wrong, m.kind)
         return dataclasses.replace(item, image=image)
 
     def statement(self, fact: Fact, value: str) -> str:
@@ -186,8 +184,7 @@ class _Builder:
         raise ValueError(f"{fact.id}: no true/false statement for this fact")
 
     def tf(self, fact: Fact) -> Item | None:
-        # A false "refers mainly to" statement about another muscle is often half true: no TF there.
-        if not dx.supports_choice(fact) or dx.fact_key(fact) == "referral-reverse":
+        if not _tf_ok(fact):
             return None
         m = self.material(fact, 1, "tf")
         if m is None:
@@ -318,6 +315,7 @@ def candidates(
 
 
 def _tf_ok(fact: Fact) -> bool:
+    """A choice fact, except 'refers mainly to': a false one about another muscle is often half true."""
     return dx.supports_choice(fact) and dx.fact_key(fact) != "referral-reverse"
 
 
