@@ -89,6 +89,12 @@ CLOZE_TEMPLATES: tuple[dict[str, Any], ...] = (
 # Pinned field ids: one block per note type, never reused.
 _FIELD_IDS = {BASIC_ID: 1_764_000_000_300, CLOZE_ID: 1_764_000_000_400}
 
+# id -> (name, fields, templates, is_cloze)
+_TYPES: dict[int, tuple[str, tuple[str, ...], tuple[dict[str, Any], ...], bool]] = {
+    BASIC_ID: ("Trigger Points: Basic", BASIC_FIELDS, BASIC_TEMPLATES, False),
+    CLOZE_ID: ("Trigger Points: List (cloze)", CLOZE_FIELDS, CLOZE_TEMPLATES, True),
+}
+
 
 def _fields(model_id: int, names: tuple[str, ...]) -> list[dict[str, Any]]:
     base = _FIELD_IDS[model_id]
@@ -99,22 +105,17 @@ def models() -> dict[int, Any]:
     """Fresh genanki models (genanki mutates their dicts while writing), keyed by id."""
     import genanki
 
-    basic = genanki.Model(
-        BASIC_ID,
-        "Trigger Points: Basic",
-        fields=_fields(BASIC_ID, BASIC_FIELDS),
-        templates=[dict(t) for t in BASIC_TEMPLATES],
-        css=CSS,
-    )
-    cloze = genanki.Model(
-        CLOZE_ID,
-        "Trigger Points: List (cloze)",
-        fields=_fields(CLOZE_ID, CLOZE_FIELDS),
-        templates=[dict(t) for t in CLOZE_TEMPLATES],
-        css=CSS,
-        model_type=genanki.Model.CLOZE,
-    )
-    return {BASIC_ID: basic, CLOZE_ID: cloze}
+    return {
+        model_id: genanki.Model(
+            model_id,
+            name,
+            fields=_fields(model_id, fields),
+            templates=[dict(t) for t in templates],
+            css=CSS,
+            model_type=genanki.Model.CLOZE if cloze else genanki.Model.FRONT_BACK,
+        )
+        for model_id, (name, fields, templates, cloze) in _TYPES.items()
+    }
 
 
 def model_json(model: Any, deck_id: int, mod: int) -> dict[str, Any]:
