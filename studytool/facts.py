@@ -16,22 +16,6 @@ from studytool.model import Entry, Fact, Item, KnowledgeBase
 from studytool.regions import region_name
 from studytool.textnorm import tokens
 
-FACETS = (
-    "area",
-    "origin",
-    "insertion",
-    "innervation",
-    "actions",
-    "referral",
-    "differentials",
-    "associated",
-    "indications",
-    "symptoms",
-    "perpetuating",
-    "examination",
-    "treatment",
-)
-
 
 def slug(text: str) -> str:
     """Lowercase, hyphen-separated ASCII slug of a text."""

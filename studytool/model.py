@@ -6,6 +6,25 @@ from dataclasses import dataclass, field
 
 from studytool.errors import Location
 
+# What facts are asked about (`Fact.facet`), in curriculum order; each is a field of `Entry`.
+FACETS = (
+    "area",
+    "origin",
+    "insertion",
+    "innervation",
+    "actions",
+    "referral",
+    "differentials",
+    "associated",
+    "indications",
+    "symptoms",
+    "perpetuating",
+    "examination",
+    "treatment",
+)
+# The facets a source file keeps under its `anatomy:` key.
+ANATOMY = ("origin", "insertion", "innervation")
+
 
 @dataclass(frozen=True)
 class Item:

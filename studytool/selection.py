@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from studytool.errors import UserError, did_you_mean
-from studytool.facts import FACETS
-from studytool.model import KnowledgeBase
+from studytool.model import FACETS, KnowledgeBase
 
 
 def check_selection(kb: KnowledgeBase, muscles: Sequence[str], facets: Sequence[str]) -> None:

@@ -8,6 +8,8 @@ from typing import Any
 
 from studytool.errors import Diagnostic, did_you_mean
 from studytool.model import (
+    ANATOMY,
+    FACETS,
     Associated,
     Differential,
     Entry,
@@ -109,24 +111,16 @@ ENTRY = MapOf(
     frozenset({"id", "name"}),
 )
 
-# Facets that `check --strict` expects to be filled: (path in the data, human name).
-FACETS: tuple[tuple[Path_, str], ...] = (
+# What `check --strict` expects to be filled: (path in the data, human name). The facets of
+# the model, where a source file keeps them, with each treatment group on its own.
+STRICT_FACETS: tuple[tuple[Path_, str], ...] = (
     (("region",), "region"),
-    (("area",), "area"),
-    (("anatomy", "origin"), "origin"),
-    (("anatomy", "insertion"), "insertion"),
-    (("anatomy", "innervation"), "innervation"),
-    (("actions",), "actions"),
-    (("referral",), "referral"),
-    (("differentials",), "differentials"),
-    (("associated",), "associated"),
-    (("indications",), "indications"),
-    (("symptoms",), "symptoms"),
-    (("perpetuating",), "perpetuating"),
-    (("examination",), "examination"),
+    *((("anatomy", f) if f in ANATOMY else (f,), f) for f in FACETS if f != "treatment"),
     *((("treatment", key), f"treatment.{key}") for key, _ in Treatment.GROUPS),
     (("sources",), "sources"),
 )
+# Top-level lists of plain items, whose items get a stable key.
+ITEM_LISTS = tuple(key for key, spec in ENTRY.fields.items() if spec is ITEMS)
 
 _TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a mapping"}
 
@@ -260,9 +254,6 @@ def validate_entry(doc: Document, stem: str) -> tuple[dict[str, Any] | None, lis
     return data, v.diagnostics
 
 
-ITEM_LISTS = ("actions", "indications", "symptoms", "perpetuating", "examination")
-
-
 def _fill_keys(data: dict[str, Any]) -> None:
     """Give every list item its stable key now, so cached data need not slug labels again."""
     lists = [data.get(facet, []) for facet in ITEM_LISTS]
@@ -302,7 +293,7 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 def strict_warnings(doc: Located, data: dict[str, Any], names: dict[str, str]) -> list[Diagnostic]:
     """Warnings for `check --strict`: every empty facet, regionless referrals, unlinked muscles."""
     out: list[Diagnostic] = []
-    for path, label in FACETS:
+    for path, label in STRICT_FACETS:
         value: Any = data
         for part in path:
             value = value.get(part) if isinstance(value, dict) else None
