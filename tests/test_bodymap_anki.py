@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from studytool.anki import BuildReport, build_deck
-from studytool.anki.maps import MAP_QUESTION, anonymous_filename, anonymous_svg
+from studytool.anki.maps import MAP_QUESTION
 from studytool.bodymap import describe, map_filename, render_map
+from studytool.bodymap.render import anonymous_filename
 from studytool.facts import unique_referrals
 from studytool.model import KnowledgeBase
 from studytool.source import load_kb_or_raise
@@ -144,7 +145,7 @@ def test_map_card_front_shows_the_map_but_not_the_name(story: Story) -> None:
     media = Path(story.col.media.dir())
     for entry_id in unique_referrals(kb.entries):
         entry = _entry(kb, entry_id)
-        svg = anonymous_svg(entry)
+        svg = render_map(entry, anonymous=True)
         for secret in (entry.name, entry.id, *entry.aliases):
             assert secret.lower() not in svg.lower(), (entry_id, secret)
         name = anonymous_filename(svg)
@@ -183,7 +184,7 @@ def test_reimport_updates_map_notes_in_place_with_new_media(story: Story) -> Non
     assert (media / map_filename(new)).read_bytes() == render_map(new).encode("utf-8")
     assert 'data-region="lateral-knee"' in render_map(new)
     assert f'src="{map_filename(new)}"' in note_by_fact(story.col, f"{EDITED}__referral")["Image"]
-    question = anonymous_filename(anonymous_svg(new))
+    question = map_filename(new, anonymous=True)
     assert (media / question).is_file()
     assert f'src="{question}"' in note_by_fact(story.col, f"{EDITED}__referral-map")["Front"]
 
@@ -198,7 +199,7 @@ def test_partial_builds_keep_maps_with_their_selection(tmp_path: Path) -> None:
     medius = _entry(load_kb_or_raise(CARDS), "gluteus-medius")
     with zipfile.ZipFile(only.apkg) as zf:
         names = set(json.loads(zf.read("media")).values())
-    assert names == {map_filename(medius), anonymous_filename(anonymous_svg(medius))}
+    assert names == {map_filename(medius), map_filename(medius, anonymous=True)}
     nerves = build_deck(CARDS, tmp_path, now=T1, facets=["innervation"])
     assert nerves.media == 0
 

@@ -44,31 +44,10 @@ def has_map(entry: Entry) -> bool:
     return any(r.primary or r.spillover for r in entry.referral)
 
 
-def anonymous_alt(entry: Entry) -> str:
-    """The map's description without the muscle's name (alt text of the question's map)."""
-    from studytool.bodymap import describe
-
-    return describe(entry, anonymous=True)
-
-
-def anonymous_svg(entry: Entry) -> str:
-    """The entry's map with no name, title, description or id that gives it away: the question side."""
-    from studytool.bodymap import render_map
-
-    return render_map(entry, anonymous=True)
-
-
-def anonymous_filename(svg: str) -> str:
-    """Content-hashed media name that does not give the muscle away."""
-    from studytool.bodymap.render import anonymous_filename as name_of
-
-    return name_of(svg)
-
-
 def plan_maps(kb: KnowledgeBase, facts: Sequence[Fact]) -> MapPlan:
     """Maps for the selected facts: referral cards get the map, unique patterns a map card."""
     from studytool.bodymap import describe, render_map
-    from studytool.bodymap.render import named_filename
+    from studytool.bodymap.render import anonymous_filename, named_filename
     from studytool.facts import unique_referrals
 
     entries = kb.by_id()
@@ -93,11 +72,11 @@ def plan_maps(kb: KnowledgeBase, facts: Sequence[Fact]) -> MapPlan:
         if reverse is None:  # not in this (partial) selection
             continue
         entry = entries[entry_id]
-        svg = anonymous_svg(entry)
+        svg = render_map(entry, anonymous=True)
         name = anonymous_filename(svg)
         media[name] = MediaFile(name, svg.encode("utf-8"))
         card = dataclasses.replace(reverse, id=f"{entry_id}__{MAP_KEY}", question=MAP_QUESTION, extra="")
         plan.facts.append(card)
-        plan.fronts[card.id] = f'<div class="tp-image">{map_img(name, anonymous_alt(entry))}</div>'
+        plan.fronts[card.id] = f'<div class="tp-image">{map_img(name, describe(entry, anonymous=True))}</div>'
     plan.media = sorted(media.values(), key=lambda m: m.name)
     return plan
