@@ -207,7 +207,7 @@ def _value(entry: str, kind: str, text: str) -> _Value:
     return _Value(entry, text, key, frozenset(key.split()))
 
 
-def _texts(e: Entry, kind: str) -> tuple[str, ...]:
+def entry_values(e: Entry, kind: str) -> tuple[str, ...]:
     """An entry's own values of one option kind (empty when the facet is missing)."""
     inn = e.innervation
     if kind == "nerve":
@@ -252,7 +252,7 @@ class DistractorIndex:
         got = self._values.get(kind)
         if got is None:
             entries = self.kb.entries
-            got = self._values[kind] = [_value(e.id, kind, t) for e in entries for t in _texts(e, kind)]
+            got = self._values[kind] = [_value(e.id, kind, t) for e in entries for t in entry_values(e, kind)]
         return got
 
     def pool_of(self, kind: str) -> list[_Value]:

@@ -220,17 +220,16 @@ class _Builder:
         chosen = [f for f in facts if dx.fact_key(f) == key]
         self.rng.shuffle(chosen)
         kind = "nerve" if key == "innervation" else "insertion"
+        what = "nerve supply" if key == "innervation" else "insertion"
         full: list[list[tuple[Fact, str, frozenset[str]]]] = []
         open_: list[list[tuple[Fact, str, frozenset[str]]]] = []
         for f in chosen:
             if len(full) >= limit:
                 break
-            e = self.entries[f.entry]
-            value = e.innervation.nerve if key == "innervation" and e.innervation else None
-            if key == "insertion" and e.insertion:
-                value = e.insertion.text
-            if value is None:
+            values = dx.entry_values(self.entries[f.entry], kind)
+            if not values:
                 continue
+            value = values[0]
             words = frozenset({dx.nerve_key(value)} if kind == "nerve" else dx.value_key(value).split())
             for g in open_:
                 if all(not _clash(kind, words, w) for _, _, w in g):
@@ -247,7 +246,6 @@ class _Builder:
             if len(grp) < 3:
                 continue
             grp.sort(key=lambda fv: fv[0].id)
-            what = "nerve supply" if key == "innervation" else "insertion"
             items.append(
                 Item(
                     id="match." + key + "." + "+".join(f.entry for f, _ in grp),
@@ -259,7 +257,7 @@ class _Builder:
                     topics=frozenset(t for f, _ in grp for t in self.topics(f)),
                     muscles=tuple(f.entry for f, _ in grp),
                     facet=facet,
-                    kind="nerve" if key == "innervation" else "insertion",
+                    kind=kind,
                 )
             )
         return items
