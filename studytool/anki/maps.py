@@ -11,11 +11,11 @@ and in words it would repeat the `referral-reverse` question.
 from __future__ import annotations
 
 import dataclasses
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from studytool.anki.package import MediaFile
+from studytool.anki.render import image_field
 from studytool.model import Entry, Fact, KnowledgeBase
 
 MAP_KEY = "referral-map"
@@ -31,12 +31,6 @@ class MapPlan:
     fronts: dict[str, str] = field(default_factory=dict)  # fact id -> HTML after the question
     facts: list[Fact] = field(default_factory=list)  # the Anki-only map-card facts
     media: list[MediaFile] = field(default_factory=list)
-
-
-def map_img(filename: str, alt: str) -> str:
-    """An <img> of a map, by basename, with escaped alt text."""
-    src = html.escape(filename, quote=True)
-    return f'<img class="{MAP_CLASS}" src="{src}" alt="{html.escape(alt, quote=True)}">'
 
 
 def has_map(entry: Entry) -> bool:
@@ -65,7 +59,7 @@ def plan_maps(kb: KnowledgeBase, facts: Sequence[Fact]) -> MapPlan:
             svg = render_map(entry)
             name = named_filename(entry.id, svg)
             media[name] = MediaFile(name, svg.encode("utf-8"))
-            drawn[entry.id] = map_img(name, describe(entry))
+            drawn[entry.id] = image_field(name, describe(entry), MAP_CLASS)
         plan.images[fact.id] = drawn[entry.id]
     for entry_id in unique_referrals(kb.entries):
         reverse = by_id.get(f"{entry_id}__referral-reverse")
@@ -77,6 +71,7 @@ def plan_maps(kb: KnowledgeBase, facts: Sequence[Fact]) -> MapPlan:
         media[name] = MediaFile(name, svg.encode("utf-8"))
         card = dataclasses.replace(reverse, id=f"{entry_id}__{MAP_KEY}", question=MAP_QUESTION, extra="")
         plan.facts.append(card)
-        plan.fronts[card.id] = f'<div class="tp-image">{map_img(name, describe(entry, anonymous=True))}</div>'
+        image = image_field(name, describe(entry, anonymous=True), MAP_CLASS)
+        plan.fronts[card.id] = f'<div class="tp-image">{image}</div>'
     plan.media = sorted(media.values(), key=lambda m: m.name)
     return plan

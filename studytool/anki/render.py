@@ -60,10 +60,11 @@ def cloze_text(question: str, items: Sequence[str]) -> str:
     return f'<div class="tp-q">{esc(question)}</div><ol class="tp-list">{lis}</ol>'
 
 
-def image_field(filename: str, caption: str) -> str:
-    """An <img> referencing a packed media file by its basename."""
+def image_field(filename: str, caption: str, cls: str = "") -> str:
+    """An <img> referencing a packed media file by its basename; `cls` is its CSS class, if any."""
+    klass = f' class="{cls}"' if cls else ""
     alt = f' alt="{html.escape(caption, quote=True)}"' if caption else ""
-    return f'<img src="{html.escape(filename, quote=True)}"{alt}>'
+    return f'<img{klass} src="{html.escape(filename, quote=True)}"{alt}>'
 
 
 def content_hash(model_id: int, fields: Sequence[str], tags: Sequence[str]) -> str:
