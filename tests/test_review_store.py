@@ -277,3 +277,14 @@ def test_missing_state_for_stats_is_a_user_error(db: Path) -> None:
     with pytest.raises(UserError, match="no review state"):
         open_store(db, create=False)
     assert not db.exists()
+
+
+def test_full_disk_is_reported_as_such(db: Path, facts: list[Fact]) -> None:
+    with open_store(db) as store:
+        store.sync(facts, T0)
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own 'disk is full'
+        with pytest.raises(UserError, match="disk is full"):
+            for f in facts:
+                store.answer(f.id, 3, T0, scheduler=make_scheduler(fuzz=False), mode="type", typed="x" * 4000)
+        assert not store.conn.in_transaction
