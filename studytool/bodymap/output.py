@@ -9,8 +9,6 @@ from studytool.errors import UserError, did_you_mean
 from studytool.model import Entry, KnowledgeBase
 from studytool.textnorm import normalize
 
-FORMATS = (".svg", ".png")
-
 
 def find_entry(kb: KnowledgeBase, key: str) -> Entry:
     """The entry whose id, name or alias is `key` (case-insensitive); else a `UserError`."""
@@ -50,7 +48,6 @@ def map_bytes(entry_svg: str, out: Path) -> bytes:
 
 def write_map(path: Path, data: bytes) -> None:
     """Write a map atomically; a missing folder is a user error, not created silently."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"folder not found: {folder}")
+    if not path.parent.is_dir():  # a bare file name's parent is "."
+        raise UserError(f"folder not found: {path.parent}")
     write_atomic(path, data)
