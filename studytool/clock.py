@@ -7,12 +7,15 @@ which is what `fsrs` requires. Study days are computed in *local* time: a day st
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time as time_
 from datetime import UTC, date, datetime, time, timedelta
 
 from studytool.errors import UserError
 
 NOW_ENV = "STUDYTOOL_NOW"
+SOURCE_DATE_EPOCH_ENV = "SOURCE_DATE_EPOCH"
 DAY_START_ENV = "STUDYTOOL_DAY_START"
 DEFAULT_DAY_START = 4
 
@@ -37,6 +40,23 @@ def now() -> datetime:
         except UserError as exc:
             raise UserError(f"{NOW_ENV}: {exc}") from None
     return datetime.now(UTC)
+
+
+def epoch_seconds() -> int:
+    """A build's 'now' in whole seconds since 1970: `STUDYTOOL_NOW` (seconds or an ISO 8601
+    time, as for the quiz), else `SOURCE_DATE_EPOCH`, else the system clock."""
+    for name in (NOW_ENV, SOURCE_DATE_EPOCH_ENV):
+        value = os.environ.get(name)
+        if not value:
+            continue
+        with contextlib.suppress(ValueError):
+            return int(value)
+        if name == NOW_ENV:
+            with contextlib.suppress(UserError):
+                return int(parse_utc(value).timestamp())
+            raise UserError(f"{name} must be whole seconds since 1970 or an ISO 8601 time, not {value!r}")
+        raise UserError(f"{name} must be whole seconds since 1970, not {value!r}")
+    return int(time_.time())
 
 
 def to_text(value: datetime) -> str:

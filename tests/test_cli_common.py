@@ -169,3 +169,34 @@ def test_broken_pipe_is_quiet() -> None:
     assert head.startswith(b"[")
     assert "Traceback" not in err and "BrokenPipe" not in err
     assert proc.returncode == 0, err
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"STUDYTOOL_NOW": "1772355600"}, 1772355600),
+        ({"STUDYTOOL_NOW": "2026-03-01T09:00:00Z"}, 1772355600),  # the form the quiz documents
+        ({"STUDYTOOL_NOW": "2026-03-01T10:00:00+01:00", "SOURCE_DATE_EPOCH": "5"}, 1772355600),
+        ({"SOURCE_DATE_EPOCH": "1772355600"}, 1772355600),
+    ],
+)
+def test_one_clock_variable_for_build_and_quiz(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: int
+) -> None:
+    from studytool.clock import epoch_seconds
+
+    for name in ("STUDYTOOL_NOW", "SOURCE_DATE_EPOCH"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert epoch_seconds() == expected
+
+
+def test_source_date_epoch_must_be_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from studytool.clock import epoch_seconds
+    from studytool.errors import UserError
+
+    monkeypatch.delenv("STUDYTOOL_NOW", raising=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "2026-03-01")
+    with pytest.raises(UserError, match="SOURCE_DATE_EPOCH must be whole seconds since 1970, not"):
+        epoch_seconds()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -11,22 +10,6 @@ from typing import Annotated, Any
 import typer
 
 from studytool.cli._app import FacetOpt, MuscleOpt, SrcArg, app, err
-
-NOW_ENV = "STUDYTOOL_NOW"
-
-
-def build_now() -> int:
-    """The build's 'now' in epoch seconds: STUDYTOOL_NOW, else SOURCE_DATE_EPOCH, else the clock."""
-    from studytool.errors import UserError
-
-    for name in (NOW_ENV, "SOURCE_DATE_EPOCH"):
-        value = os.environ.get(name)
-        if value:
-            try:
-                return int(value)
-            except ValueError:
-                raise UserError(f"{name} must be whole seconds since 1970, not {value!r}") from None
-    return int(time.time())
 
 
 class _LazyProgress:
@@ -89,6 +72,7 @@ def build(
     Example: studytool build cards_src --out decks --tsv decks/trigger-points.tsv
     """
     from studytool.anki import build_deck, check_deck
+    from studytool.clock import epoch_seconds
     from studytool.errors import UserError
 
     if not deck_name.strip():
@@ -120,7 +104,7 @@ def build(
         report = build_deck(
             src,
             out,
-            now=build_now(),
+            now=epoch_seconds(),
             deck=deck_name,
             muscles=muscles,
             facets=facets,
