@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -287,4 +288,17 @@ def test_full_disk_is_reported_as_such(db: Path, facts: list[Fact]) -> None:
         with pytest.raises(UserError, match="disk is full"):
             for f in facts:
                 store.answer(f.id, 3, T0, scheduler=make_scheduler(fuzz=False), mode="type", typed="x" * 4000)
+        assert not store.conn.in_transaction
+
+
+def test_state_folder_deleted_mid_session_is_an_error_not_a_silent_loss(
+    tmp_path: Path, facts: list[Fact]
+) -> None:
+    folder = tmp_path / "state"
+    with open_store(folder / "review.sqlite3") as store:
+        store.sync(facts, T0)
+        store.answer(facts[0].id, 3, T0, scheduler=make_scheduler(fuzz=False), mode="flip")
+        shutil.rmtree(folder)  # SQLite alone would keep writing to the unlinked file
+        with pytest.raises(UserError, match="deleted or replaced"):
+            store.answer(facts[1].id, 3, T0, scheduler=make_scheduler(fuzz=False), mode="flip")
         assert not store.conn.in_transaction

@@ -110,6 +110,15 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and bool(mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Device and inode of a file, or None when it is gone."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _statements(script: str) -> Iterator[str]:
     """Split a schema script into complete statements (trigger bodies contain ';')."""
     buf = ""
@@ -127,6 +136,7 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        self._identity = _identity(path)
 
     # -- plumbing ---------------------------------------------------------------
     @contextmanager
@@ -151,6 +161,7 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
+                self._check_in_place()
             except BaseException:
                 # SQLite rolls back by itself on some errors (a full disk); a second ROLLBACK
                 # would then replace the real message with "no transaction is active".
@@ -158,6 +169,17 @@ class Store:
                     self.conn.execute("ROLLBACK")
                 raise
             self.conn.execute("COMMIT")
+
+    def _check_in_place(self) -> None:
+        """Refuse to commit into a file that was deleted or replaced while open.
+
+        SQLite keeps writing to an unlinked file without an error, so the answers would be lost.
+        """
+        if _identity(self.path) != self._identity:
+            raise UserError(
+                f"review state {self.path} was deleted or replaced during the session; "
+                "the last change was not saved"
+            )
 
     def close(self) -> None:
         self.conn.close()
