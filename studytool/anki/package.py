@@ -32,11 +32,6 @@ class MediaFile:
     data: bytes
 
 
-def note_ids(count: int) -> list[int]:
-    """Note ids in curriculum order, from the fixed epoch."""
-    return [ID_EPOCH_MS + i for i in range(count)]
-
-
 def layout_digest(deck: str, deck_id: int, notes: Sequence[Note], media: Sequence[MediaFile]) -> str:
     """Digest of everything in the package that is not a note's content or mod: ids, due, media."""
     h = hashlib.sha256()
