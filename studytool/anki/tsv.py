@@ -18,7 +18,7 @@ def tsv_text(notes: Sequence[Note], deck: str, model_names: dict[int, str]) -> s
     width = max((len(n.fields) for n in notes), default=0)
     buf = io.StringIO()
     buf.write("#separator:tab\n#html:true\n")
-    buf.write("#notetype column:1\n#deck column:2\n#guid column:3\n#tags column:4\n")
+    buf.write("".join(f"#{name} column:{i}\n" for i, name in enumerate(COLUMNS, 1)))
     writer = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     for n in notes:
         fields = list(n.fields) + [""] * (width - len(n.fields))
