@@ -418,8 +418,3 @@ def same_value(kind: str, a: str, b: str) -> bool:
     if kind == "levels":
         return level_set(a) == level_set(b)
     return value_key(a) == value_key(b)
-
-
-def distinct(values: Sequence[str], kind: str) -> bool:
-    """True when no two values are the same answer (used to check option lists)."""
-    return all(not same_value(kind, a, b) for i, a in enumerate(values) for b in values[i + 1 :])
