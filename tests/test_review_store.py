@@ -302,3 +302,10 @@ def test_state_folder_deleted_mid_session_is_an_error_not_a_silent_loss(
         with pytest.raises(UserError, match="deleted or replaced"):
             store.answer(facts[1].id, 3, T0, scheduler=make_scheduler(fuzz=False), mode="flip")
         assert not store.conn.in_transaction
+
+
+def test_unusable_state_path_is_a_user_error(tmp_path: Path) -> None:
+    too_long = tmp_path / ("a" * 300) / "review.sqlite3"
+    for create in (True, False):
+        with pytest.raises(UserError, match="too long"):
+            open_store(too_long, create=create)

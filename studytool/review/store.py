@@ -367,7 +367,11 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Tru
     """Open (and create or migrate) a review state, refusing anything unsafe with a `UserError`."""
     target = Path(path) if path is not None else default_state_path()
     target = target.expanduser()
-    if target.exists():
+    try:
+        exists = target.exists()
+    except OSError as exc:  # a name too long, a loop of links ...
+        raise UserError(f"cannot use review state {target}: {exc.strerror}") from None
+    if exists:
         if not target.is_file():
             raise UserError(f"review state {target} is not a file")
         try:
