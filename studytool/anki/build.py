@@ -9,6 +9,7 @@ record of the committed .apkg.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Sequence
@@ -23,7 +24,7 @@ from studytool.anki.notetypes import model_json, models
 from studytool.anki.package import MediaFile, Progress, layout_digest, write_collection, write_zip
 from studytool.anki.render import Note, image_field, render_all
 from studytool.atomic import remove_stale_temps, write_atomic
-from studytool.errors import Diagnostic, InputError, UserError
+from studytool.errors import Diagnostic, InputError, Location, UserError
 from studytool.facts import slug
 from studytool.gcpause import paused_gc
 from studytool.model import KnowledgeBase
@@ -91,8 +92,6 @@ def load_media(kb: KnowledgeBase, wanted: set[str]) -> tuple[list[MediaFile], di
     for entry in kb.entries:
         if entry.media is None or entry.id not in wanted:
             continue
-        from studytool.errors import Location
-
         where = entry.media.location or Location(entry.path)
         rel = entry.media.image
         target = (root / rel).resolve()
@@ -119,8 +118,6 @@ def _merge_media(*groups: list[MediaFile]) -> list[MediaFile]:
 
 
 def _model_hash(data: dict[str, Any]) -> str:
-    import json
-
     content = {k: v for k, v in data.items() if k not in ("mod", "did")}
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:20]
 
