@@ -25,7 +25,7 @@ from studytool.exam.model import Image, Item
 from studytool.facts import derive_facts, mid, unique_referrals
 from studytool.model import Fact, KnowledgeBase
 
-MCQ_WRONG = 3
+MCQ_WRONG = dx.MIN_DISTRACTORS  # 4 options: the key and 3 safe wrong ones
 MAP_STEM = "Which muscle's trigger points produce this referral pattern?"
 MULTI_OPTIONS = 5
 MATCH_SIZE = 4
@@ -140,10 +140,11 @@ class _Builder:
     def multi(self, fact: Fact) -> Item | None:
         if not dx.supports_multi(fact):
             return None
-        m = self.material(fact, 2, "multi")
+        m = self.material(fact, dx.MIN_MULTI_DISTRACTORS, "multi")
         if m is None or not m.correct:
             return None
-        correct = self.rng.sample(list(m.correct), min(len(m.correct), MULTI_OPTIONS - 2))
+        most = MULTI_OPTIONS - dx.MIN_MULTI_DISTRACTORS  # correct options, leaving room for 2 wrong ones
+        correct = self.rng.sample(list(m.correct), min(len(m.correct), most))
         wrong = dx.pick_distractors(m, self.rng, min(MULTI_OPTIONS - len(correct), len(m.candidates)))
         e = self.entries[fact.entry]
         key = dx.fact_key(fact)
