@@ -108,11 +108,11 @@ def load_media(kb: KnowledgeBase, wanted: set[str]) -> tuple[list[MediaFile], di
         images[entry.id] = image_field(name, entry.media.caption)
     if diags:
         raise InputError(diags)
-    return sorted(files.values(), key=lambda m: m.name), images
+    return list(files.values()), images
 
 
 def _merge_media(*groups: list[MediaFile]) -> list[MediaFile]:
-    """One list of media files, sorted by name, each name once."""
+    """One list of media files, sorted by name, each name once (the package's media order)."""
     files = {m.name: m for group in groups for m in group}
     return sorted(files.values(), key=lambda m: m.name)
 

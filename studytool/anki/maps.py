@@ -73,5 +73,5 @@ def plan_maps(kb: KnowledgeBase, facts: Sequence[Fact]) -> MapPlan:
         plan.facts.append(card)
         image = image_field(name, describe(entry, anonymous=True), MAP_CLASS)
         plan.fronts[card.id] = f'<div class="tp-image">{image}</div>'
-    plan.media = sorted(media.values(), key=lambda m: m.name)
+    plan.media = list(media.values())
     return plan
