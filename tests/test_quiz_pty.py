@@ -27,13 +27,26 @@ def spawn(kb: Path, st: Path, *extra: str) -> pexpect.spawn:
     return child
 
 
+def reveal(child: pexpect.spawn) -> str:
+    """Answer the flip prompt with Enter and wait for the grade prompt; returns what came between."""
+    child.expect("Enter to reveal")
+    child.sendline("")
+    child.expect("Grade")
+    return str(child.before)
+
+
+def finish(child: pexpect.spawn) -> int | None:
+    """Wait for the process to end and return its exit status."""
+    child.expect(pexpect.EOF)
+    child.close()
+    status: int | None = child.exitstatus
+    return status
+
+
 def test_flip_session_in_a_pty(kb_dir: Path, state: Path) -> None:  # noqa: F811
     child = spawn(kb_dir, state)
     child.expect("Which nerve supplies the gluteus medius")
-    child.expect("Enter to reveal")
-    child.sendline("")
-    child.expect("Superior gluteal nerve")
-    child.expect("Grade")
+    assert "Superior gluteal nerve" in reveal(child)
     child.sendline("x")  # unknown key: a hint, then the same prompt
     child.expect("type 1 Again")
     child.sendline("3")
@@ -43,9 +56,7 @@ def test_flip_session_in_a_pty(kb_dir: Path, state: Path) -> None:  # noqa: F811
     child.expect("innervation: Superior gluteal nerve")
     child.sendline("q")
     child.expect("Reviewed 1")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert finish(child) == 0
     assert rows(state, "SELECT fact_id, rating FROM reviews") == [("gluteus-medius__innervation", 3)]
 
 
@@ -68,9 +79,7 @@ def test_type_mode_in_a_pty_shows_diff_and_accepts_the_suggestion(kb_dir: Path, 
     child.expect("Your answer: ")
     child.sendeof()
     child.expect("Reviewed 1 · 100% correct")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert finish(child) == 0
     got = rows(state, "SELECT kind, rating, typed FROM reviews ORDER BY id")
     assert got == [
         ("review", 1, "gluteus minimus nerve"),
@@ -81,17 +90,13 @@ def test_type_mode_in_a_pty_shows_diff_and_accepts_the_suggestion(kb_dir: Path, 
 
 def test_ctrl_c_exits_130_and_keeps_answers(kb_dir: Path, state: Path) -> None:  # noqa: F811
     child = spawn(kb_dir, state)
-    child.expect("Enter to reveal")
-    child.sendline("")
-    child.expect("Grade")
+    reveal(child)
     child.sendline("4")
     child.expect("next in")
     child.expect("Enter to reveal")
     child.sendintr()
     child.expect("Reviewed 1")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    assert finish(child) == 130
     assert "Traceback" not in (child.before or "")
     assert rows(state, "SELECT rating FROM reviews") == [(4,)]
     assert rows(state, "PRAGMA integrity_check") == [("ok",)]
