@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 
 from studytool.exam.model import TYPE_NAMES, Exam, Question, Version, fmt_points
 
@@ -11,8 +12,7 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 def md_escape(text: str) -> str:
     """Escape Markdown (and inline HTML) so source text renders literally."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\`*_{}\[\]#+!|~])", r"\\\1", text)
+    return re.sub(r"([\\`*_{}\[\]#+!|~])", r"\\\1", escape(text, quote=False))
 
 
 def _points(p: float) -> str:
