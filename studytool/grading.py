@@ -120,7 +120,7 @@ def match(typed: str, target: str) -> Match:
         return Match(False, 0.0, target, "the numbers differ")
     if t_words == a_words:
         return Match(True, 100.0, target)
-    score = float(fuzz.ratio(typed, target, processor=normalize))
+    score = float(fuzz.ratio(" ".join(t_words), " ".join(a_words)))  # = normalize(), already tokenised
     if score >= TYPO_SCORE:
         return Match(True, score, target, "spelling")
     typed_set, answer_set = set(t_words), set(a_words)
@@ -221,10 +221,11 @@ def grade_list(typed: str, items: Sequence[str], names: Mapping[str, Sequence[st
     total = len(items)
     if not given:
         return Verdict(False, 0.0, AGAIN, f"0/{total}", hits=0, total=total, missed=tuple(items))
+    accepted = [[item, *_name_aliases(item, names)] for item in items]
     pairs: list[tuple[float, int, int]] = []
     for gi, g in enumerate(given):
-        for ii, item in enumerate(items):
-            m = best_match(g, [item, *_name_aliases(item, names)])
+        for ii, texts in enumerate(accepted):
+            m = best_match(g, texts)
             if m.ok:
                 pairs.append((m.score, gi, ii))
     # Best-first assignment: each typed item and each answer item is used at most once.
