@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from studytool.model import Fact
 from studytool.textnorm import normalize, tokens
@@ -78,11 +78,6 @@ class Verdict:
     total: int = 1
     missed: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default=())
-
-    @property
-    def partial(self) -> bool:
-        return 0 < self.hits < self.total
 
 
 def contrast_clash(typed: Sequence[str], target: Sequence[str]) -> str:
