@@ -54,8 +54,9 @@ def gallery_pictures(kb: KnowledgeBase) -> dict[Path, bytes]:
         lines.append(f"- Essential pain: {_names(primary)}")
         if spill:
             lines.append(f"- Spillover: {_names(spill)}")
-        if trigger_regions(entry):
-            lines.append(f"- Trigger points: {_names(trigger_regions(entry))}")
+        marks = trigger_regions(entry)
+        if marks:
+            lines.append(f"- Trigger points: {_names(marks)}")
     files[DOCS / "gallery.md"] = ("\n".join(lines) + "\n").encode("utf-8")
     return files
 
@@ -66,18 +67,12 @@ def _names(ids: tuple[str, ...]) -> str:
 
 def terminal_svg(title: str, command: list[str]) -> bytes:
     """Run a studytool command in-process and record its output as a terminal SVG."""
-    from rich.console import Console
-    from rich.text import Text
-
     from studytool.cli import run
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         run(command)
-    rec = Console(record=True, width=TERMINAL_WIDTH, file=io.StringIO(), force_terminal=True)
-    rec.print(Text(f"$ studytool {' '.join(command)}", style="bold"))
-    rec.print(Text.from_ansi(out.getvalue() + err.getvalue()), end="")
-    return offline_svg(rec.export_svg(title=title)).encode("utf-8")
+    return _record(title, command, out.getvalue() + err.getvalue(), ansi=True)
 
 
 def offline_svg(svg: str) -> str:
@@ -117,13 +112,14 @@ def _demo_run(args: list[str], state: Path, stdin: str = "", now: str = DEMO_NOW
     return proc.stdout + proc.stderr
 
 
-def _record(title: str, command: list[str], text: str) -> bytes:
+def _record(title: str, command: list[str], text: str, ansi: bool = False) -> bytes:
+    """A terminal SVG of `$ studytool <command>` followed by its output (`ansi`: colour codes in it)."""
     from rich.console import Console
     from rich.text import Text
 
     rec = Console(record=True, width=TERMINAL_WIDTH, file=io.StringIO(), force_terminal=True)
     rec.print(Text(f"$ studytool {' '.join(command)}", style="bold"))
-    rec.print(Text(text), end="")
+    rec.print(Text.from_ansi(text) if ansi else Text(text), end="")
     return offline_svg(rec.export_svg(title=title)).encode("utf-8")
 
 
