@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, TextIO
 from studytool import clock
 from studytool.grading import Verdict, grade
 from studytool.model import Entry, Fact
-from studytool.quiz.choice import grade_choice, make_choice, parse_picks
+from studytool.quiz.choice import Choice, grade_choice, make_choice, parse_picks
 from studytool.quiz.engine import Session, Summary
 from studytool.review.scheduling import RATINGS
+from studytool.review.store import LEECH_FAILS
 from studytool.textnorm import normalize
 
 if TYPE_CHECKING:
@@ -154,15 +155,16 @@ class Terminal:
                 wait = (datetime.fromisoformat(ans.after.due) - self.now()).total_seconds()
                 self.say(f"→ {RATINGS[rated.rating]} · next in {human_delta(wait)}", "dim")
             if ans.became_leech:
-                self.say("leech: this fact has been failed 8 times; see 'studytool stats'", "red")
+                self.say(
+                    f"leech: this fact has been failed {LEECH_FAILS} times; see 'studytool stats'", "red"
+                )
             return True
 
     def _ask(self, fact: Fact) -> _Rated:
         mode = self.session.options.mode
         if mode == "choice":
-            from studytool.clock import study_day
-
-            choice = make_choice(fact, self.session.kb, study_day(self.now(), self.session.options.day_start))
+            day = clock.study_day(self.now(), self.session.options.day_start)
+            choice = make_choice(fact, self.session.kb, day)
             if choice is not None:
                 return self._ask_choice(fact, choice)
             self.say("(no safe options for this fact: type the answer)", "dim")
@@ -193,10 +195,7 @@ class Terminal:
         self._show_answer(fact)
         return _Rated(self._grade(verdict.suggested), typed, verdict.score)
 
-    def _ask_choice(self, fact: Fact, choice: object) -> _Rated:
-        from studytool.quiz.choice import Choice
-
-        assert isinstance(choice, Choice)
+    def _ask_choice(self, fact: Fact, choice: Choice) -> _Rated:
         for i, opt in enumerate(choice.options, 1):
             self.say(f"  {i}) {opt}")
         hint = "Pick all that apply (e.g. 1 3): " if choice.multi else "Your choice (1-4): "
