@@ -16,6 +16,7 @@ TYPE_NAMES = {
     "map": "body map (single best answer)",
 }
 SINGLE = ("mcq", "map")  # single-best-answer types: 4 options, one key, balanced positions
+LISTED = ("mcq", "multi", "tf", "map")  # types whose options are printed as one lettered list
 
 
 @dataclass(frozen=True)
@@ -143,3 +144,8 @@ class Exam:
 def fmt_points(p: float) -> str:
     """'1', '1.5': points without a useless '.0'."""
     return f"{p:g}"
+
+
+def points_label(p: float) -> str:
+    """'1 point', '2 points', '1.5 points'."""
+    return f"{fmt_points(p)} point" + ("" if p == 1 else "s")

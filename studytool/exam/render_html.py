@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from studytool.exam.model import TYPE_NAMES, Exam, Image, Question, Version, fmt_points
+from studytool.exam.model import LISTED, TYPE_NAMES, Exam, Image, Question, Version, fmt_points, points_label
 from studytool.exam.render_md import answer_text
 
 CSS = """
@@ -84,16 +84,15 @@ def image_html(image: Image, src: str) -> str:
 
 
 def question_html(q: Question) -> list[str]:
-    pts = fmt_points(q.points)
     hint = " (true or false)" if q.type == "tf" else ""
     out = [
         f'<section class="question" id="q{q.number}">',
         f"<p><strong>{q.number}.</strong> {escape(q.item.stem)}{escape(hint)} "
-        f'<span class="points">[{pts} point{"" if q.points == 1 else "s"}]</span></p>',
+        f'<span class="points">[{points_label(q.points)}]</span></p>',
     ]
     if q.item.image is not None:
         out.append(image_html(q.item.image, data_uri(q.item.image)))
-    if q.type in ("mcq", "multi", "tf", "map"):
+    if q.type in LISTED:
         out.append('<ol class="options">')
         out += [f"<li>{escape(o)}</li>" for o in q.options]
         out.append("</ol>")

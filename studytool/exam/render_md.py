@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from studytool.exam.model import TYPE_NAMES, Exam, Question, Version, fmt_points
+from studytool.exam.model import LISTED, TYPE_NAMES, Exam, Question, Version, fmt_points, points_label
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -15,16 +15,12 @@ def md_escape(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]#+!|~])", r"\\\1", escape(text, quote=False))
 
 
-def _points(p: float) -> str:
-    return f"{fmt_points(p)} point" + ("" if p == 1 else "s")
-
-
 def question_md(q: Question) -> list[str]:
     hint = " *(true or false)*" if q.type == "tf" else ""
-    lines = [f"**{q.number}.** ({_points(q.points)}) {md_escape(q.item.stem)}{hint}", ""]
+    lines = [f"**{q.number}.** ({points_label(q.points)}) {md_escape(q.item.stem)}{hint}", ""]
     if q.item.image is not None:  # the SVG is written next to the exam (see write.render_all)
         lines += [f"![{md_escape(q.item.image.alt)}]({q.item.image.name})", ""]
-    if q.type in ("mcq", "multi", "tf", "map"):
+    if q.type in LISTED:
         box = "☐ " if q.type == "multi" else ""
         lines += [f"- {box}{LETTERS[i]}. {md_escape(o)}" for i, o in enumerate(q.options)]
     elif q.type == "match":
