@@ -213,11 +213,11 @@ def bench_quiz(src: Path, work: Path, reps: int, answers: int, big_n: int, small
             shutil.copy(pristine, state)
             return state
 
-        def session(state: Path = state, script: bytes = script) -> Run:
+        def session(script: bytes = script) -> Run:
             flags = ["--mode", "flip", "--limit", str(answers), "--new", "0"]
             return run([*STUDYTOOL, "quiz", str(src), *flags], stdin=script, env=env_for(fresh()))
 
-        def baseline(state: Path = state) -> Run:
+        def baseline() -> Run:
             # The same start-up, load, sync and queue build, then quit at the first prompt.
             flags = ["--mode", "flip", "--limit", "1", "--new", "0"]
             return run([*STUDYTOOL, "quiz", str(src), *flags], stdin=b"q\n", env=env_for(fresh()))
