@@ -52,12 +52,6 @@ def _material(parent: ET.Element, text: str, html: bool = False, image: Image | 
         mattext.text += f'<p><img src="{escape(image.name)}" alt="{escape(image.alt)}"></p>'
 
 
-def images(version: Version) -> list[Image]:
-    """The distinct images of one version's questions, by file name."""
-    found = {q.item.image.name: q.item.image for q in version.questions if q.item.image is not None}
-    return [found[k] for k in sorted(found)]
-
-
 def _choices(parent: ET.Element, rid: str, card: str, labels: list[tuple[str, str]]) -> None:
     lid = ET.SubElement(parent, "response_lid", {"ident": rid, "rcardinality": card})
     render = ET.SubElement(lid, "render_choice")
@@ -173,7 +167,7 @@ def manifest_xml(exam: Exam, version: Version) -> str:
     res = ET.SubElement(resources, "resource", {"identifier": aid, "type": "imsqti_xmlv1p2"})
     ET.SubElement(res, "file", {"href": f"{aid}/{aid}.xml"})
     ET.SubElement(res, "dependency", {"identifierref": f"{aid}_meta"})
-    for k, _ in enumerate(images(version)):
+    for k, _ in enumerate(exam.images):
         ET.SubElement(res, "dependency", {"identifierref": f"{aid}_img{k}"})
     meta = ET.SubElement(
         resources,
@@ -185,7 +179,7 @@ def manifest_xml(exam: Exam, version: Version) -> str:
         },
     )
     ET.SubElement(meta, "file", {"href": f"{aid}/assessment_meta.xml"})
-    for k, image in enumerate(images(version)):
+    for k, image in enumerate(exam.images):
         href = f"{aid}/{image.name}"
         web = ET.SubElement(
             resources, "resource", {"identifier": f"{aid}_img{k}", "type": "webcontent", "href": href}
@@ -202,7 +196,7 @@ def exam_qti(exam: Exam, version: Version) -> bytes:
         "imsmanifest.xml": manifest_xml(exam, version),
         f"{aid}/{aid}.xml": assessment_xml(exam, version),
         f"{aid}/assessment_meta.xml": meta_xml(exam, version),
-        **{f"{aid}/{image.name}": image.svg for image in images(version)},
+        **{f"{aid}/{image.name}": image.svg for image in exam.images},
     }
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
