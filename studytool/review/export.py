@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TextIO
 
 from studytool.review.scheduling import card_id
-from studytool.review.store import STATE_NAMES, Store
+from studytool.review.store import LIVE_ANSWER, STATE_NAMES, Store
 
 FORMATS = ("csv", "fsrs")
 CSV_COLUMNS = (
@@ -28,11 +28,9 @@ CSV_COLUMNS = (
 )
 FSRS_COLUMNS = ("card_id", "review_time", "review_rating", "review_state", "review_duration")
 
-_QUERY = """SELECT r.id, r.fact_id, r.time, r.rating, r.duration_ms, r.mode, r.typed, r.score, r.cram,
-                   r.state_before, r.state_after
-            FROM reviews r
-            WHERE r.kind = 'review' AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id)
-            ORDER BY r.id"""
+_QUERY = f"""SELECT r.id, r.fact_id, r.time, r.rating, r.duration_ms, r.mode, r.typed, r.score, r.cram,
+                    r.state_before, r.state_after
+             FROM reviews r WHERE {LIVE_ANSWER} ORDER BY r.id"""
 
 
 def export(store: Store, out: TextIO, fmt: str = "csv") -> int:

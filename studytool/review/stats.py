@@ -7,10 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from studytool.clock import day_bounds, study_day, to_text
-from studytool.review.store import STATE_NAMES, Store
+from studytool.review.store import LIVE_ANSWER, STATE_NAMES, Store
 
-# A log row that counts: an answer that has not been undone.
-VALID = "r.kind = 'review' AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id)"
 FORECAST_DAYS = 14
 
 
@@ -29,7 +27,9 @@ def compute(store: Store, now: datetime, day_start: int = 4) -> dict[str, Any]:
             "SELECT COUNT(*) FROM cards WHERE retired IS NULL AND buried_until > ?", (to_text(now),)
         ).fetchone()[0]
         counts = dict(
-            db.execute(f"SELECT r.cram, COUNT(*) FROM reviews r WHERE {VALID} GROUP BY r.cram").fetchall()
+            db.execute(
+                f"SELECT r.cram, COUNT(*) FROM reviews r WHERE {LIVE_ANSWER} GROUP BY r.cram"
+            ).fetchall()
         )
         undone = db.execute("SELECT COUNT(*) FROM reviews WHERE kind = 'undo'").fetchone()[0]
         forecast = []
@@ -43,23 +43,24 @@ def compute(store: Store, now: datetime, day_start: int = 4) -> dict[str, Any]:
         since = to_text(now - timedelta(days=30))
         ret = db.execute(
             f"""SELECT COUNT(*), COALESCE(SUM(r.rating >= 2), 0) FROM reviews r
-                WHERE {VALID} AND r.cram = 0 AND r.time >= ?
+                WHERE {LIVE_ANSWER} AND r.cram = 0 AND r.time >= ?
                 AND json_extract(r.state_before, '$.state') = 2""",
             (since,),
         ).fetchone()
         facet_rows = db.execute(
             f"""SELECT c.facet, COUNT(*), SUM(r.rating >= 2) FROM reviews r
-                JOIN cards c ON c.fact_id = r.fact_id WHERE {VALID} GROUP BY c.facet"""
+                JOIN cards c ON c.fact_id = r.fact_id WHERE {LIVE_ANSWER} GROUP BY c.facet"""
         ).fetchall()
         entry_rows = db.execute(
             f"""SELECT c.entry, COUNT(*), SUM(r.rating >= 2) FROM reviews r
-                JOIN cards c ON c.fact_id = r.fact_id WHERE {VALID} GROUP BY c.entry"""
+                JOIN cards c ON c.fact_id = r.fact_id WHERE {LIVE_ANSWER} GROUP BY c.entry"""
         ).fetchall()
         names = dict(
             db.execute("SELECT DISTINCT entry, muscle FROM cards WHERE instr(muscle, ' / ') = 0").fetchall()
         )
         hours = [
-            r[0] for r in db.execute(f"SELECT DISTINCT substr(r.time, 1, 13) FROM reviews r WHERE {VALID}")
+            r[0]
+            for r in db.execute(f"SELECT DISTINCT substr(r.time, 1, 13) FROM reviews r WHERE {LIVE_ANSWER}")
         ]
         leeches = db.execute(
             """SELECT fact_id, muscle, question, fails FROM cards

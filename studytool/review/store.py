@@ -34,6 +34,8 @@ BUSY_TIMEOUT_MS = 15000
 LEECH_FAILS = 8
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
+# A log row `r` that counts: an answer that was not undone.
+LIVE_ANSWER = "r.kind = 'review' AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id)"
 
 
 def default_state_path() -> Path:
@@ -337,8 +339,7 @@ class Store:
                 raise UserError(f"review {review_id} cannot be undone")
             fact_id, _, before_json, cram = row
             later = db.execute(
-                """SELECT COUNT(*) FROM reviews r WHERE r.fact_id = ? AND r.id > ? AND r.kind = 'review'
-                   AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id)""",
+                f"SELECT COUNT(*) FROM reviews r WHERE r.fact_id = ? AND r.id > ? AND {LIVE_ANSWER}",
                 (fact_id, review_id),
             ).fetchone()[0]
             done = db.execute("SELECT 1 FROM reviews WHERE undoes = ?", (review_id,)).fetchone()
