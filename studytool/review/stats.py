@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -67,12 +66,6 @@ def compute(store: Store, now: datetime, day_start: int = 4) -> dict[str, Any]:
                WHERE leech = 1 AND retired IS NULL ORDER BY fails DESC, fact_id"""
         ).fetchall()
     days = sorted({study_day(datetime.fromisoformat(h + ":30:00+00:00"), day_start) for h in hours})
-    cum = 0
-    due_week = 0
-    for i, row in enumerate(forecast):
-        cum += row["due"]
-        if i < 7:
-            due_week = cum
     return {
         "state": str(store.path),
         "now": to_text(now),
@@ -93,7 +86,7 @@ def compute(store: Store, now: datetime, day_start: int = 4) -> dict[str, Any]:
         "due": {
             "today": forecast[0]["due"],
             "tomorrow": forecast[1]["due"],
-            "next_7_days": due_week,
+            "next_7_days": sum(row["due"] for row in forecast[:7]),
         },
         "forecast": forecast,
         "retention_30_days": {
@@ -127,7 +120,7 @@ def _streak(days: list[date], today: date) -> dict[str, int]:
         run = run + 1 if prev is not None and d - prev == timedelta(days=1) else 1
         longest = max(longest, run)
         prev = d
-    have = set(Counter(days))
+    have = set(days)
     current = 0
     cursor = today if today in have else today - timedelta(days=1)
     while cursor in have:
