@@ -8,6 +8,7 @@ from html import escape
 
 from studytool.exam.fractions import penalty, share
 from studytool.exam.model import Exam, Question, Version, fmt_points
+from studytool.exam.xmldoc import xml_text
 
 
 def _text(parent: ET.Element, tag: str, value: str, fmt: str | None = None) -> ET.Element:
@@ -90,5 +91,4 @@ def exam_moodle(exam: Exam, version: Version) -> str:
     _text(cat, "info", f"Seed {exam.seed}, version {version.name}", "html")
     for q in version.questions:
         question_xml(quiz, q, version.name)
-    ET.indent(quiz)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
+    return xml_text(quiz)

@@ -17,6 +17,7 @@ import zipfile
 from html import escape
 
 from studytool.exam.model import Exam, Image, Question, Version
+from studytool.exam.xmldoc import xml_text
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
@@ -52,11 +53,14 @@ def _material(parent: ET.Element, text: str, html: bool = False, image: Image | 
         mattext.text += f'<p><img src="{escape(image.name)}" alt="{escape(image.alt)}"></p>'
 
 
-def _choices(parent: ET.Element, rid: str, card: str, labels: list[tuple[str, str]]) -> None:
-    lid = ET.SubElement(parent, "response_lid", {"ident": rid, "rcardinality": card})
+def _render_choice(lid: ET.Element, labels: list[tuple[str, str]]) -> None:
     render = ET.SubElement(lid, "render_choice")
     for lab, text in labels:
         _material(ET.SubElement(render, "response_label", {"ident": lab}), text)
+
+
+def _choices(parent: ET.Element, rid: str, card: str, labels: list[tuple[str, str]]) -> None:
+    _render_choice(ET.SubElement(parent, "response_lid", {"ident": rid, "rcardinality": card}), labels)
 
 
 def _score(res: ET.Element) -> None:
@@ -107,9 +111,7 @@ def item_xml(section: ET.Element, q: Question, qid: str) -> None:
             rid = f"response_{qid}_p{k}"
             lid = ET.SubElement(pres, "response_lid", {"ident": rid})
             _material(lid, prompt)
-            render = ET.SubElement(lid, "render_choice")
-            for lab, text in labels:
-                _material(ET.SubElement(render, "response_label", {"ident": lab}), text)
+            _render_choice(lid, labels)
             cv = _condition(res, "Add", share)
             ET.SubElement(cv, "varequal", {"respident": rid}).text = labels[c][0]
     else:
@@ -133,8 +135,7 @@ def assessment_xml(exam: Exam, version: Version) -> str:
     section = ET.SubElement(test, "section", {"ident": "root_section"})
     for q in version.questions:
         item_xml(section, q, f"{aid}_q{q.number}")
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return xml_text(root)
 
 
 def meta_xml(exam: Exam, version: Version) -> str:
@@ -152,8 +153,7 @@ def meta_xml(exam: Exam, version: Version) -> str:
         ("available", "false"),
     ):
         ET.SubElement(root, tag).text = value
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return xml_text(root)
 
 
 def manifest_xml(exam: Exam, version: Version) -> str:
@@ -185,8 +185,7 @@ def manifest_xml(exam: Exam, version: Version) -> str:
             resources, "resource", {"identifier": f"{aid}_img{k}", "type": "webcontent", "href": href}
         )
         ET.SubElement(web, "file", {"href": href})
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return xml_text(root)
 
 
 def exam_qti(exam: Exam, version: Version) -> bytes:
