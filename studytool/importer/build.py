@@ -215,11 +215,16 @@ def _name_area(st: _State, section: Section) -> None:
             st.warn(line, "W602", "line not understood under 'Name and Area'; kept in 'notes'")
 
 
+def _head_note(p: ParsedItem) -> tuple[str, str]:
+    """A list line as a short head and a note: 'Head: detail (aside)' -> ('Head', 'detail; aside')."""
+    if p.label:
+        return p.label, "; ".join(x for x in (p.text, p.note) if x)
+    return p.text, p.note
+
+
 def _referral(st: _State, section: Section) -> None:
     for line in _split_list(st, section):
-        p = parse_item(line)
-        text = p.label if p.label else p.text
-        note = "; ".join(x for x in ((p.text if p.label else ""), p.note) if x)
+        text, note = _head_note(parse_item(line))
         text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
         text = text[:1].upper() + text[1:]
         regions, unmapped = map_regions(text)
@@ -248,9 +253,7 @@ def _differentials(st: _State, section: Section) -> None:
 
 def _associated(st: _State, section: Section) -> None:
     for line in _split_list(st, section):
-        p = parse_item(line)
-        name = p.label or p.text
-        note = "; ".join(x for x in ((p.text if p.label else ""), p.note) if x)
+        name, note = _head_note(parse_item(line))
         ref = st.known.get(muscle_key(name), "")
         item = {"ref": ref} if ref and ref != st.entry_id else {"name": name}
         if note:
