@@ -73,12 +73,13 @@ def test_intervals_match_fsrs_itself(db: Path, facts: list[Fact]) -> None:
 
 def test_retention_changes_intervals(db: Path, facts: list[Fact]) -> None:
     fid = facts[0].id
-    dues = []
+    dues: list[str] = []
     for r in (0.8, 0.95):
         path = db.with_name(f"r{r}.sqlite3")
         with open_store(path) as store:
             store.sync(facts, T0)
             ans = store.answer(fid, 4, T0, scheduler=make_scheduler(r, fuzz=False), mode="flip")
+            assert ans.after.due is not None
             dues.append(ans.after.due)
     assert dues[0] > dues[1]  # lower desired retention, longer interval
     with pytest.raises(UserError):
