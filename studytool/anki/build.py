@@ -168,6 +168,7 @@ def _paths(out: Path, deck: str, muscles: Sequence[str], facets: Sequence[str]) 
     return out / f"{stem}.apkg", out / f"{stem}.lock.json"
 
 
+@paused_gc()
 def build_deck(
     src: str | os.PathLike[str] = "cards_src",
     out: str | os.PathLike[str] = "decks",
@@ -180,20 +181,6 @@ def build_deck(
     progress: Progress | None = None,
 ) -> BuildReport:
     """Build `<out>/<deck-slug>.apkg` and its lock; two builds from the same inputs are identical."""
-    with paused_gc():
-        return _build_deck(src, out, now, deck, muscles, facets, tsv, progress)
-
-
-def _build_deck(
-    src: str | os.PathLike[str],
-    out: str | os.PathLike[str],
-    now: int,
-    deck: str,
-    muscles: Sequence[str],
-    facets: Sequence[str],
-    tsv: str | os.PathLike[str] | None,
-    progress: Progress | None,
-) -> BuildReport:
     from genanki import Deck
 
     out_dir = Path(out)
