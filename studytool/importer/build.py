@@ -18,7 +18,8 @@ from studytool.source.schema import SLUG, item_key
 from studytool.textnorm import fold, normalize
 
 MIN_SECTIONS = 2
-ITEM_SECTIONS = ("indications", "symptoms", "perpetuating", "examination", "actions", *TREATMENT_KEYS)
+# Plain list sections (actions have their own handler, _actions).
+ITEM_SECTIONS = ("indications", "symptoms", "perpetuating", "examination", *TREATMENT_KEYS)
 
 
 def slugify(text: str) -> str:
