@@ -16,13 +16,13 @@ import pytest
 
 from studytool.review.migrations import SCHEMA_VERSION
 from tests.conftest import ROOT
-from tests.test_quiz_helpers import ANSI, kb_dir, quiz_env, rows, state, studytool, wait_for  # noqa: F401
+from tests.test_quiz_helpers import ANSI, NOW, kb_dir, quiz_env, rows, state, studytool, wait_for  # noqa: F401
 
 SEL = ("--muscle", "gluteus-medius", "--facet", "innervation")
 
 
-def quiz(kb: Path, st: Path, stdin: str, *extra: str, **kw: str) -> subprocess.CompletedProcess[str]:
-    return studytool("quiz", str(kb), *SEL, *extra, stdin=stdin, state=st, **kw)
+def quiz(kb: Path, st: Path, stdin: str, *extra: str, now: str = NOW) -> subprocess.CompletedProcess[str]:
+    return studytool("quiz", str(kb), *SEL, *extra, stdin=stdin, state=st, now=now)
 
 
 def reviews(st: Path) -> list[tuple[object, ...]]:
@@ -216,9 +216,11 @@ def _spawn(kb: Path, st: Path, *extra: str) -> subprocess.Popen[str]:
 
 def _count(st: Path) -> int:
     try:
-        return int(rows(st, "SELECT COUNT(*) FROM reviews")[0][0])  # type: ignore[call-overload]
+        n = rows(st, "SELECT COUNT(*) FROM reviews")[0][0]
     except sqlite3.Error:
         return -1
+    assert isinstance(n, int)
+    return n
 
 
 def test_sigkill_mid_session_keeps_every_answer(kb_dir: Path, state: Path) -> None:  # noqa: F811
