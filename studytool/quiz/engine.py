@@ -85,6 +85,7 @@ class Session:
         options: SessionOptions,
         queue: Sequence[Fact],
         retired: int = 0,
+        scheduler: Scheduler | None = None,
     ) -> None:
         self.store = store
         self.kb = kb
@@ -93,17 +94,15 @@ class Session:
         self.queue: deque[Fact] = deque(queue)
         self.history: list[_Done] = []
         self.retired = retired
-        self.scheduler: Scheduler | None = (
-            None if options.cram else make_scheduler(options.retention, fuzz=options.fuzz)
-        )
+        self.scheduler = scheduler  # None when cramming
 
     # -- construction -----------------------------------------------------------------
     @classmethod
     def start(cls, store: Store, kb: KnowledgeBase, options: SessionOptions, now: datetime) -> Session:
         """Record the current facts (retiring vanished ones) and build the queue."""
         options.check()
-        if not options.cram:
-            make_scheduler(options.retention, fuzz=options.fuzz)  # validate --retention early
+        # Made (and --retention checked) before anything is written to the store.
+        scheduler = None if options.cram else make_scheduler(options.retention, fuzz=options.fuzz)
         every = derive_facts(kb)
         retired = store.sync(every, now)
         chosen = (
@@ -112,7 +111,7 @@ class Session:
             else every
         )
         queue = build_queue(store, chosen, options, now)
-        return cls(store, kb, chosen, options, queue, retired)
+        return cls(store, kb, chosen, options, queue, retired, scheduler)
 
     # -- stepping -----------------------------------------------------------------------
     @property
