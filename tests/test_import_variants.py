@@ -235,3 +235,21 @@ def test_repeated_labels_get_distinct_keys(tmp_path: Path) -> None:
     data, _ = imported(page, tmp_path / "out")
     assert [a.get("key") for a in data["actions"]] == [None, "rotation-2"]
     assert [d.get("key") for d in data["differentials"]] == [None, "bursitis-2"]
+
+
+def test_emitter_orders_every_schema_key() -> None:
+    """The emitter's reading order (label before text, as people write entries) is its own list,
+    not the schema's: it must name exactly the keys the schema knows, or a new field would be
+    written alphabetically after the others."""
+    from studytool.importer.emit import ORDER
+    from studytool.source.schema import ENTRY, ListOf, MapOf, Spec
+
+    def keys(spec: Spec) -> set[str]:
+        if isinstance(spec, ListOf):
+            return keys(spec.item)
+        if isinstance(spec, MapOf):
+            return {k for name, sub in spec.fields.items() for k in (name, *keys(sub))}
+        return set()
+
+    assert len(ORDER) == len(set(ORDER))
+    assert set(ORDER) == keys(ENTRY)
