@@ -110,9 +110,7 @@ class _Builder:
             return None
         return m
 
-    def base(
-        self, fact: Fact, type_: str, stem: str, correct: Sequence[str], wrong: Sequence[str], kind: str
-    ) -> Item:
+    def base(self, fact: Fact, type_: str, stem: str, correct: Sequence[str], wrong: Sequence[str]) -> Item:
         return Item(
             id=f"{fact.id}.{type_}",
             type=type_,
@@ -123,7 +121,6 @@ class _Builder:
             topics=self.topics(fact),
             muscles=self.muscles(fact),
             facet=fact.facet,
-            kind=kind,
         )
 
     def single(self, fact: Fact, type_: str, stem: str) -> Item | None:
@@ -132,7 +129,7 @@ class _Builder:
         if m is None:
             return None
         wrong = dx.pick_distractors(m, self.rng, MCQ_WRONG)
-        return self.base(fact, type_, stem, m.correct[:1], wrong, m.kind)
+        return self.base(fact, type_, stem, m.correct[:1], wrong)
 
     def mcq(self, fact: Fact) -> Item | None:
         return self.single(fact, "mcq", fact.question) if dx.supports_choice(fact) else None
@@ -152,7 +149,7 @@ class _Builder:
             stem = f"Which regions are main referral zones of {mid(e.name)} trigger points?"
         else:
             stem = fact.question
-        return self.base(fact, "multi", f"{stem} Select all that apply.", correct, wrong, m.kind)
+        return self.base(fact, "multi", f"{stem} Select all that apply.", correct, wrong)
 
     def has_map(self, fact: Fact) -> bool:
         """A map item is possible: the 'which muscle refers here?' fact of a unique pattern."""
@@ -192,7 +189,7 @@ class _Builder:
             return None
         false_value = dx.pick_distractors(m, self.rng, 1)[0]
         true_stem = self.statement(fact, m.correct[0])
-        return self.base(fact, "tf", true_stem, ("True",), (self.statement(fact, false_value),), m.kind)
+        return self.base(fact, "tf", true_stem, ("True",), (self.statement(fact, false_value),))
 
     def has_short(self, fact: Fact) -> bool:
         return self.short(fact) is not None
@@ -213,7 +210,7 @@ class _Builder:
             answers = _accepted(e.name, *e.aliases)
         else:
             return None
-        return self.base(fact, "short", fact.question, answers, (), "text")
+        return self.base(fact, "short", fact.question, answers, ())
 
     def matches(self, facts: Sequence[Fact], facet: str, limit: int) -> list[Item]:
         """Matching items (at most ``limit``): groups of up to 4 muscles whose values all differ."""
@@ -258,7 +255,6 @@ class _Builder:
                     topics=frozenset(t for f, _ in grp for t in self.topics(f)),
                     muscles=tuple(f.entry for f, _ in grp),
                     facet=facet,
-                    kind=kind,
                 )
             )
         return items

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 TYPES = ("mcq", "multi", "match", "tf", "short", "map")
 DEFAULT_TYPES = TYPES[:5]  # "map" (a picture item) is opt-in: --types ...,map
@@ -51,7 +51,6 @@ class Item:
     topics: frozenset[tuple[str, str]] = frozenset()
     muscles: tuple[str, ...] = ()
     facet: str = ""
-    kind: str = ""
     image: Image | None = None
 
 
@@ -121,7 +120,6 @@ class Exam:
     items: tuple[Item, ...]
     versions: tuple[Version, ...]
     points: float = 1.0
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def images(self) -> list[Image]:
