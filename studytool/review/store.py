@@ -179,7 +179,7 @@ class Store:
         """
         if _identity(self.path) != self._identity:
             raise UserError(
-                f"review state {self.path} was deleted or replaced during the session; "
+                f"review state {self.path} was moved, deleted or replaced during the session; "
                 "the last change was not saved"
             )
 
