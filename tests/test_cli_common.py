@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from studytool import __version__
-from tests.conftest import ROOT, env_with, run_cli
+from tests.conftest import CARDS, ROOT, env_with, run_cli
 
 HEAVY = ("genanki", "fsrs", "rapidfuzz", "yaml", "_yaml", "sqlite3", "rich", "lxml", "weasyprint", "anki")
 
@@ -200,3 +200,11 @@ def test_source_date_epoch_must_be_seconds(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "2026-03-01")
     with pytest.raises(UserError, match="SOURCE_DATE_EPOCH must be whole seconds since 1970, not"):
         epoch_seconds()
+
+
+def test_unwritable_output_is_one_line_not_an_internal_error() -> None:
+    # /proc refuses new folders (ENOENT): the OSError must reach the user as one plain line.
+    code, out, err = run_cli("build", str(CARDS), "--out", "/proc/studytool-nope")
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and "internal error" not in err and "Traceback" not in err
+    assert err.count("\n") == 1

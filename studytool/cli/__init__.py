@@ -70,6 +70,12 @@ def run(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return ExitCode.OK
+    except OSError as exc:  # an unwritable --out, a vanished folder, a full disk
+        if os.environ.get("STUDYTOOL_DEBUG"):
+            raise
+        where = f": {exc.filename}" if exc.filename else ""
+        err(f"error: {exc.strerror or exc}{where}")
+        return ExitCode.CANNOT_RUN
     except Exception as exc:
         if os.environ.get("STUDYTOOL_DEBUG"):
             raise
