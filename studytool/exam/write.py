@@ -7,28 +7,13 @@ names them. HTML/PDF embed them, Moodle XML and QTI carry them inside the file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from studytool.atomic import write_atomic
 from studytool.errors import UserError
-from studytool.exam.model import FORMATS, Exam, Version
+from studytool.exam.model import FORMATS, Exam
 from studytool.gcpause import paused_gc
-
-Renderer = Callable[[Exam, Version], str | bytes]
-
-
-def output_names(version: str, fmt: str) -> list[str]:
-    """The files one format produces for one version (the Markdown key is always written)."""
-    return {
-        "md": [f"exam-{version}.md"],
-        "html": [f"exam-{version}.html", f"key-{version}.html"],
-        "pdf": [f"exam-{version}.pdf", f"key-{version}.pdf"],
-        "gift": [f"exam-{version}.gift.txt"],
-        "moodle": [f"exam-{version}.moodle.xml"],
-        "qti": [f"exam-{version}.qti.zip"],
-        "json": [],
-    }[fmt]
 
 
 def check_formats(formats: Sequence[str]) -> list[str]:
