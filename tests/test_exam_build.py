@@ -10,7 +10,7 @@ import pytest
 from studytool import distractors as dx
 from studytool.errors import UserError
 from studytool.exam import build_exam
-from studytool.exam.model import Exam, Item
+from studytool.exam.model import Exam
 from studytool.model import KnowledgeBase
 from studytool.source import load_kb, load_kb_or_raise
 from studytool.textnorm import normalize
@@ -30,12 +30,6 @@ def real_kb() -> KnowledgeBase:
     errors = [str(d) for d in diags if d.is_error]
     assert not errors, errors
     return kb
-
-
-def truths(kb: KnowledgeBase, item: Item) -> set[str]:
-    """Every value that is correct for the subject of a choice item (all accepted spellings)."""
-    m = dx.material(next(f for f in _facts(kb) if f.id == item.fact_ids[0]), kb)
-    return set(m.correct)
 
 
 _FACTS: dict[int, list[object]] = {}
