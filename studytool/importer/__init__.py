@@ -14,7 +14,7 @@ from pathlib import Path
 
 from studytool.atomic import write_atomic
 from studytool.errors import Diagnostic, Location, UserError
-from studytool.importer.build import muscle_key, parse_page, slugify
+from studytool.importer.build import Head, build_entry, muscle_key, page_head, parse_page, slugify
 from studytool.importer.emit import dump_entry
 from studytool.importer.lines import read_page
 from studytool.source.schema import SLUG
@@ -100,27 +100,24 @@ def import_pages(
         raise UserError(f"--out {out_dir} is not a folder")
     report = ImportReport()
     known = known_entries(out_dir)
-    pages: list[tuple[str, str]] = []
+    pages: list[tuple[str, Head]] = []
     for f in files:
         path = os.fspath(f)
         text, problems = read_page(path)
         report.diagnostics.extend(problems)
         if text is None:
             continue
-        data, diags = parse_page(text, path, entry_id=entry_id)
-        if data is not None:
-            known.setdefault(muscle_key(str(data["name"])), str(data["id"]))
-            pages.append((path, text))
-        else:
-            report.diagnostics.extend(diags)
+        head, errors = page_head(text, path, entry_id)
+        report.diagnostics.extend(errors)
+        if head is not None:
+            known.setdefault(muscle_key(head.name), head.ident)
+            pages.append((path, head))
     seen: dict[str, str] = {}
-    for path, text in pages:
-        # Second pass, now that the batch's own muscles are known: link them to each other too.
-        data, diags = parse_page(text, path, known=known, entry_id=entry_id)
+    for path, head in pages:
+        # Now that the batch's own muscles are known, its pages link to each other too.
+        data, diags = build_entry(head, path, known)
         report.diagnostics.extend(diags)
-        if data is None:
-            continue
-        ident = str(data["id"])
+        ident = head.ident
         if ident in seen:
             report.diagnostics.append(
                 Diagnostic(Location(path), "E607", f"id '{ident}' is also produced by {seen[ident]}")

@@ -59,6 +59,15 @@ class _State:
         target.setdefault(key, []).append(value)
 
 
+@dataclass(frozen=True)
+class Head:
+    """A page split into sections, with the muscle name and entry id it will produce."""
+
+    page: Page
+    name: str
+    ident: str
+
+
 def parse_page(
     text: str, path: str, *, known: Mapping[str, str] = {}, entry_id: str = ""
 ) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
@@ -66,6 +75,12 @@ def parse_page(
 
     `known` maps `muscle_key(name)` to entry ids for linking associated muscles.
     """
+    head, errors = page_head(text, path, entry_id)
+    return (None, errors) if head is None else build_entry(head, path, known)
+
+
+def page_head(text: str, path: str, entry_id: str = "") -> tuple[Head | None, list[Diagnostic]]:
+    """Split a page and find its muscle name and id; None plus errors when it is no entry page."""
     lines = split_lines(text)
     long = [ln for ln in lines if len(ln.text) > MAX_LINE]
     if long:
@@ -100,9 +115,17 @@ def parse_page(
     if not SLUG.match(ident):
         where = Location(path, lines[0].number, lines[0].col)
         return None, [Diagnostic(where, "E604", f"cannot make an id from the name '{name}'; pass --id")]
-    st = _State(path, name, ident, known)
-    st.data["id"] = ident
-    st.data["name"] = name
+    return Head(page, name, ident), []
+
+
+def build_entry(
+    head: Head, path: str, known: Mapping[str, str] = {}
+) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The entry data of a page plus its warnings; `known` as for `parse_page`."""
+    page = head.page
+    st = _State(path, head.name, head.ident, known)
+    st.data["id"] = head.ident
+    st.data["name"] = head.name
     for line in page.preamble:
         st.note(line, line.text)
         st.warn(line, "W602", "text before the first section heading; kept in 'notes'")
