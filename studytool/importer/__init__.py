@@ -7,6 +7,7 @@ output folder, emits YAML, proves it loads cleanly, and writes it atomically.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -143,5 +144,5 @@ def import_pages(
         raise UserError(f"{existing[0]} already exists; pass --force to overwrite it")
     for i, entry in enumerate(report.entries):
         write_atomic(entry.target, entry.yaml)
-        report.entries[i] = Imported(entry.source, entry.entry_id, entry.target, entry.yaml, True)
+        report.entries[i] = dataclasses.replace(entry, written=True)
     return report
