@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -14,7 +15,27 @@ os.environ.setdefault("STUDYTOOL_CACHE_DIR", tempfile.mkdtemp(prefix="studytool-
 
 ROOT = Path(__file__).resolve().parent.parent
 CARDS = ROOT / "cards_src"
-SEED = Path(os.environ.get("STUDYTOOL_SEED", ROOT.parent / "shared" / "seeds" / "000_aad35b407585e8b9.txt"))
+SEED_NAME = Path("shared") / "seeds" / "000_aad35b407585e8b9.txt"
+
+
+def _find_seed() -> Path:
+    """STUDYTOOL_SEED, else shared/ beside this checkout, else beside the repository it was
+    cloned from (a local clone such as `git clone -q . /tmp/ci-check` keeps shared/ reachable)."""
+    if os.environ.get("STUDYTOOL_SEED"):
+        return Path(os.environ["STUDYTOOL_SEED"])
+    candidates = [ROOT.parent / SEED_NAME]
+    origin = subprocess.run(
+        ["git", "-C", str(ROOT), "remote", "get-url", "origin"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    if origin and Path(origin).is_dir():
+        candidates.append(Path(origin).resolve().parent / SEED_NAME)
+    return next((c for c in candidates if c.is_file()), candidates[0])
+
+
+SEED = _find_seed()
 
 
 def seed_path() -> Path:
