@@ -71,9 +71,15 @@ class Referral:
     primary: tuple[str, ...] = ()
     spillover: tuple[str, ...] = ()
     note: str = ""
+    coded: bool = True  # False: the text names sites the region ids do not (yet) cover
 
     def display(self) -> str:
         return f"{self.text} ({self.note})" if self.note else self.text
+
+    @property
+    def fully_coded(self) -> bool:
+        """The region ids cover everything the text names."""
+        return self.coded and bool(self.primary or self.spillover)
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,8 @@ class Entry:
     id: str
     name: str
     path: str
+    in_sentence: str = ""  # how the name reads inside a sentence ("the hamstring muscles")
+    plural: bool = False  # a group entry: verbs agree in the plural
     region: str = ""
     area: str = ""
     summary: str = ""
@@ -162,6 +170,11 @@ class Entry:
     media: Media | None = None
     notes: tuple[str, ...] = ()
     order: int = 0
+
+    @property
+    def referral_complete(self) -> bool:
+        """Every referral item is coded with regions: maps and reverse questions may use it."""
+        return bool(self.referral) and all(r.fully_coded for r in self.referral)
 
     def citation(self) -> str:
         """All sources of the entry as one line."""

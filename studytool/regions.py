@@ -28,7 +28,55 @@ REGIONS: dict[str, str] = {
     "ankle": "ankle",
     "foot": "foot",
     "medial-knee": "inner knee",
+    # Trunk and pelvis (added with the whole lower body).
+    "mid-back": "mid-back (thoracic spine)",
+    "lower-ribs": "lower ribs (back)",
+    "chest": "front of the lower chest",
+    "upper-abdomen": "upper abdomen",
+    "perineum": "perineum and genitals",
+    "anorectal": "anus and rectum",
+    # Lower leg, ankle and foot, at the grain of Travell & Simons' drawings.
+    "upper-calf": "upper calf",
+    "lower-calf": "lower calf",
+    "anterior-ankle": "front of the ankle",
+    "posterior-ankle": "back of the ankle (Achilles tendon)",
+    "lateral-ankle": "outer ankle (lateral malleolus)",
+    "medial-ankle": "inner ankle (medial malleolus)",
+    "heel": "heel",
+    "sole": "sole of the foot (arch)",
+    "ball-of-foot": "ball of the foot (metatarsal heads)",
+    "dorsum-foot": "top of the foot",
+    "medial-foot": "inner border of the foot (instep)",
+    "lateral-foot": "outer border of the foot",
+    "great-toe": "big toe",
+    "toes": "lesser toes",
 }
+
+# A fine zone -> the coarse zone it is part of. A pattern coded with the coarse zone covers all
+# its parts, and a part never serves as a wrong option against its whole (or the reverse).
+PARENT: dict[str, str] = {
+    "upper-calf": "posterior-calf",
+    "lower-calf": "posterior-calf",
+    **{part: "ankle" for part in ("anterior-ankle", "posterior-ankle", "lateral-ankle", "medial-ankle")},
+    **{
+        part: "foot"
+        for part in (
+            "heel",
+            "sole",
+            "ball-of-foot",
+            "dorsum-foot",
+            "medial-foot",
+            "lateral-foot",
+            "great-toe",
+            "toes",
+        )
+    },
+}
+
+
+def related(a: str, b: str) -> bool:
+    """True when one region is the other, or one is part of the other."""
+    return a == b or PARENT.get(a) == b or PARENT.get(b) == a
 
 
 def region_name(region_id: str) -> str:

@@ -41,6 +41,11 @@ class Int:
 
 
 @dataclass(frozen=True)
+class Bool:
+    """A YAML boolean (true/false)."""
+
+
+@dataclass(frozen=True)
 class ListOf:
     """A list whose items all follow `item`."""
 
@@ -56,7 +61,7 @@ class MapOf:
     short: str = ""
 
 
-Spec = Str | Int | ListOf | MapOf
+Spec = Str | Int | Bool | ListOf | MapOf
 
 TEXTS = ListOf(Str())
 ITEM = MapOf(
@@ -74,6 +79,8 @@ ENTRY = MapOf(
     {
         "id": Str(slug=True),
         "name": Str(),
+        "in_sentence": Str(),
+        "plural": Bool(),
         "order": Int(),
         "region": Str(),
         "area": Str(),
@@ -83,7 +90,13 @@ ENTRY = MapOf(
         "actions": ITEMS,
         "referral": ListOf(
             MapOf(
-                {"text": Str(), "primary": REGION_IDS, "spillover": REGION_IDS, "note": Str()},
+                {
+                    "text": Str(),
+                    "primary": REGION_IDS,
+                    "spillover": REGION_IDS,
+                    "coded": Bool(),
+                    "note": Str(),
+                },
                 frozenset({"text"}),
                 "text",
             )
@@ -155,6 +168,11 @@ class Validator:
         if isinstance(spec, Int):
             if isinstance(value, bool) or not isinstance(value, int):
                 self.error(path, "E012", f"'{name}' must be an integer, not {_type_name(value)}")
+                return None
+            return value
+        if isinstance(spec, Bool):
+            if not isinstance(value, bool):
+                self.error(path, "E012", f"'{name}' must be true or false, not {_type_name(value)}")
                 return None
             return value
         if isinstance(spec, ListOf):
@@ -338,6 +356,8 @@ def build_entry(data: dict[str, Any], path: str, order: int, doc: Located) -> En
     return Entry(
         id=data["id"],
         name=data["name"],
+        in_sentence=data.get("in_sentence", ""),
+        plural=data.get("plural", False),
         path=path,
         order=data.get("order", order),
         region=data.get("region", ""),
@@ -353,7 +373,13 @@ def build_entry(data: dict[str, Any], path: str, order: int, doc: Located) -> En
         else None,
         actions=_items(data.get("actions", [])),
         referral=tuple(
-            Referral(r["text"], tuple(r.get("primary", ())), tuple(r.get("spillover", ())), r.get("note", ""))
+            Referral(
+                r["text"],
+                tuple(r.get("primary", ())),
+                tuple(r.get("spillover", ())),
+                r.get("note", ""),
+                r.get("coded", True),
+            )
             for r in data.get("referral", [])
         ),
         trigger_points=tuple(
