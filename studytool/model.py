@@ -117,6 +117,7 @@ class Treatment:
     stretches: tuple[Item, ...] = ()
     strengthening: tuple[Item, ...] = ()
     postural: tuple[Item, ...] = ()
+    avoid: tuple[str, ...] = ()  # structures to stay clear of when needling ("Femoral nerve")
 
     GROUPS = (
         ("dry_needling", "dry needling"),

@@ -73,7 +73,7 @@ INNERVATION = MapOf(
     {"nerve": Str(), "levels": Str(), "aliases": TEXTS, "note": Str()}, frozenset({"nerve"}), "nerve"
 )
 REGION_IDS = ListOf(Str(slug=True))
-TREATMENT = MapOf({key: ITEMS for key, _ in Treatment.GROUPS})
+TREATMENT = MapOf({**{key: ITEMS for key, _ in Treatment.GROUPS}, "avoid": TEXTS})
 
 ENTRY = MapOf(
     {
@@ -397,7 +397,10 @@ def build_entry(data: dict[str, Any], path: str, order: int, doc: Located) -> En
         symptoms=_items(data.get("symptoms", [])),
         perpetuating=_items(data.get("perpetuating", [])),
         examination=_items(data.get("examination", [])),
-        treatment=Treatment(**{key: _items(treatment.get(key, [])) for key, _ in Treatment.GROUPS}),
+        treatment=Treatment(
+            **{key: _items(treatment.get(key, [])) for key, _ in Treatment.GROUPS},
+            avoid=tuple(treatment.get("avoid", ())),
+        ),
         sources=tuple(data.get("sources", ())),
         media=Media(media["image"], media.get("caption", ""), doc.loc(("media", "image"))) if media else None,
         notes=tuple(data.get("notes", ())),
