@@ -195,6 +195,10 @@ class Fact:
     answer: str
     items: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    # Other accepted wordings of each item, parallel to `items` (the item's text, its aliases).
+    item_aliases: tuple[tuple[str, ...], ...] = ()
+    # An open list ("name two of ..."): how many items a full answer needs; 0 means all of them.
+    required: int = 0
     extra: str = ""
     source: str = ""
     region: str = ""

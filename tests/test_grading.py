@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from studytool.grading import AGAIN, GOOD, HARD, grade, grade_basic, grade_list, match, word_diff
+from studytool.quiz.grading import AGAIN, GOOD, HARD, grade, grade_basic, grade_list, match, word_diff
 from studytool.model import Fact
 from studytool.textnorm import normalize, same_answer
 

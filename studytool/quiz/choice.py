@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from studytool.grading import AGAIN, GOOD, HARD, Verdict
+from studytool.quiz.grading import AGAIN, GOOD, HARD, Verdict
 from studytool.model import Fact, KnowledgeBase
 
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TextIO
 
 from studytool import clock
-from studytool.grading import Verdict, grade
+from studytool.quiz.grading import Verdict, grade
 from studytool.model import Entry, Fact
 from studytool.quiz.choice import Choice, grade_choice, make_choice, parse_picks
 from studytool.quiz.engine import Session, Summary
