@@ -45,6 +45,54 @@ _LEVELS = re.compile(
 )
 
 
+# Spinal segments in cranio-caudal order, for levels compared as sets ("L4, L5, S1" = "L4–S1").
+SEGMENTS: tuple[str, ...] = (
+    *(f"C{i}" for i in range(1, 9)),
+    *(f"T{i}" for i in range(1, 13)),
+    *(f"L{i}" for i in range(1, 6)),
+    *(f"S{i}" for i in range(1, 6)),
+    "Co1",
+)
+_SEGMENT_INDEX = {s.upper(): i for i, s in enumerate(SEGMENTS)}
+# One segment or a range: L4, L4–S1, L4-5, L4 to S1, S2 through S4.
+_SEGMENT_RUN = re.compile(
+    r"\b(CO1|[CTLS]\d{1,2})(?:\s*(?:-|–|—|to|through)\s*(CO1|[CTLS]?\d{1,2})\b)?",
+    re.IGNORECASE,
+)
+
+
+def spinal_segments(text: str) -> frozenset[str]:
+    """The spinal segments a text names: 'L4–S1', 'L4, L5, S1' and 'L4-5, S1' all give {L4, L5, S1}."""
+    out: set[str] = set()
+    for first, last in _SEGMENT_RUN.findall(fold(text).upper()):
+        if first not in _SEGMENT_INDEX:
+            continue
+        if last and last[0].isdigit():
+            last = first[0] + last  # "L4-5": the region letter carries over
+        lo = _SEGMENT_INDEX[first]
+        hi = _SEGMENT_INDEX.get(last, lo) if last else lo
+        lo, hi = min(lo, hi), max(lo, hi)
+        out.update(SEGMENTS[lo : hi + 1])
+    return frozenset(out)
+
+
+def without_segments(text: str) -> str:
+    """The text with every spinal segment or range taken out ('Superior gluteal nerve L4–S1')."""
+    return _SEGMENT_RUN.sub(" ", text)
+
+
+def segments_text(segments: frozenset[str]) -> str:
+    """Segments written back as ranges: {L4, L5, S1} -> 'L4–S1'; {L2, L4} -> 'L2, L4'."""
+    idx = sorted(_SEGMENT_INDEX[s.upper()] for s in segments)
+    runs: list[list[int]] = []
+    for i in idx:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return ", ".join(SEGMENTS[r[0]] if len(r) == 1 else f"{SEGMENTS[r[0]]}–{SEGMENTS[r[-1]]}" for r in runs)
+
+
 def fold(text: str) -> str:
     """Casefold, strip accents, unify dashes and quotes."""
     if text.isascii():

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from studytool.quiz.grading import AGAIN, GOOD, HARD, Verdict
 from studytool.model import Fact, KnowledgeBase
+from studytool.quiz.grading import AGAIN, GOOD, HARD, Verdict
 
 
 @dataclass(frozen=True)

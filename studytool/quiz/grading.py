@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from studytool.model import Fact
-from studytool.textnorm import normalize, tokens
+from studytool.textnorm import normalize, segments_text, spinal_segments, tokens, without_segments
 
 CONTRAST_GROUPS: tuple[frozenset[str], ...] = tuple(
     frozenset(g)
@@ -54,6 +54,24 @@ COVERAGE = 0.6  # share of the answer's words a shorter answer must contain
 LONG_ANSWER = 9  # answers with more words than this are graded by keyword coverage
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 
+# Words the question already implies, so leaving them out costs nothing ("abduction" for
+# "Hip abduction", "rotation" for "Assists hip rotation").
+CONTEXT_WORDS = frozenset(
+    """hip thigh knee leg ankle foot toe toes trunk spine joint muscle muscles assist assists
+    helps aids bone""".split()  # noqa: SIM905
+)
+# A bone named alone does not say where on it a muscle attaches ("femur", "ilium").
+BONES = frozenset(
+    """ilium ischium pubis pubic sacrum coccyx femur tibia fibula patella calcaneus talus
+    navicular cuboid cuneiform cuneiforms metatarsal metatarsals phalanx phalanges vertebra
+    vertebrae rib ribs pelvis hip bone bones""".split()  # noqa: SIM905
+)
+ATTACHMENT_FACETS = ("origin", "insertion")
+_SUFFIXES = (
+    "isation", "ization", "ations", "ation", "ising", "izing", "ises", "izes", "ised", "ized",
+    "ise", "ize", "ions", "ion", "ing", "ies", "es", "ed", "is", "ic", "al", "s",
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Match:
@@ -63,6 +81,7 @@ class Match:
     score: float  # 0–100
     target: str
     reason: str = ""
+    overlap: int = 0  # words the two share: the failing target that explains a refusal best
 
 
 @dataclass(frozen=True)
@@ -80,15 +99,33 @@ class Verdict:
     extra: tuple[str, ...] = ()
 
 
+def stem(word: str) -> str:
+    """A light stem, so 'stabilises the pelvis' meets 'pelvic stabilisation'."""
+    for _ in range(2):
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
+    return word
+
+
 def contrast_clash(typed: Sequence[str], target: Sequence[str]) -> str:
-    """A reason why `typed` names a different structure than `target`, or ''."""
+    """A reason why `typed` names a different structure than `target`, or ''.
+
+    A word that differs ('lesser' for 'greater') is the real difference, so it is reported
+    before a word that is only missing or only added.
+    """
     t_set, a_set = set(typed), set(target)
-    for group in CONTRAST_GROUPS:
-        want, got = a_set & group, t_set & group
+    found = [(group, a_set & group, t_set & group) for group in CONTRAST_GROUPS]
+    for _group, want, got in found:
         if want and got and want != got:
             return f"'{' '.join(sorted(got))}' is not '{' '.join(sorted(want))}'"
+    for _group, want, got in found:
         if want and not got:
             return f"'{' '.join(sorted(want))}' is missing"
+    for _group, want, got in found:
         if got and not want:
             return f"'{' '.join(sorted(got))}' is not in the answer"
     return ""
@@ -101,35 +138,61 @@ def _digits_clash(typed: Sequence[str], target: Sequence[str]) -> bool:
     return bool(nums(target) or nums(typed)) and nums(target) != nums(typed)
 
 
+def _levels_clash(typed: str, target: str) -> str:
+    """Spinal levels compare as sets of segments; a reason when they differ, or ''."""
+    want = spinal_segments(target)
+    if not want:
+        return ""
+    got = spinal_segments(typed)
+    if got == want:
+        return ""
+    if not got:
+        return f"the spinal levels ({segments_text(want)}) are missing"
+    return f"the spinal levels differ: {segments_text(got)} is not {segments_text(want)}"
+
+
 def match(typed: str, target: str) -> Match:
     """Compare one typed text with one accepted text (see the module docstring)."""
     from rapidfuzz import fuzz
 
-    t_words, a_words = tokens(typed), tokens(target)
-    if not t_words:
+    if not tokens(typed):
         return Match(False, 0.0, target, "no answer")
+    t_words, a_words = tokens(without_segments(typed)), tokens(without_segments(target))
+    overlap = len({stem(w) for w in t_words} & {stem(w) for w in a_words})
+    levels = _levels_clash(typed, target)
+    if levels:
+        return Match(False, 0.0, target, levels, overlap)
     clash = contrast_clash(t_words, a_words)
     if clash:
-        return Match(False, 0.0, target, clash)
+        return Match(False, 0.0, target, clash, overlap)
     if _digits_clash(t_words, a_words):
-        return Match(False, 0.0, target, "the numbers differ")
+        return Match(False, 0.0, target, "the numbers differ", overlap)
     if t_words == a_words:
-        return Match(True, 100.0, target)
+        return Match(True, 100.0, target, "", overlap)
     score = float(fuzz.ratio(" ".join(t_words), " ".join(a_words)))  # = normalize(), already tokenised
     if score >= TYPO_SCORE:
-        return Match(True, score, target, "spelling")
-    typed_set, answer_set = set(t_words), set(a_words)
-    if typed_set <= answer_set and len(typed_set) >= COVERAGE * len(answer_set):
-        return Match(True, max(score, 100.0 * len(typed_set) / len(answer_set)), target, "shortened")
-    return Match(False, score, target, "")
+        return Match(True, score, target, "spelling", overlap)
+    typed_stems, answer_stems = {stem(w) for w in t_words}, {stem(w) for w in a_words}
+    context = {stem(w) for w in CONTEXT_WORDS}
+    if typed_stems <= answer_stems and typed_stems - context:
+        # Words the question implies count only when typed: leaving them out costs nothing.
+        share = len(typed_stems) / len(answer_stems - (context - typed_stems))
+        if share >= COVERAGE:
+            reason = "" if share == 1 and typed_stems == answer_stems else "shortened"
+            return Match(True, max(score, 100.0 * share), target, reason, overlap)
+    return Match(False, score, target, "", overlap)
 
 
 def best_match(typed: str, accepted: Sequence[str]) -> Match:
-    """The best of `match` over every accepted text (passing matches first)."""
+    """The best of `match` over every accepted text.
+
+    A passing match wins; otherwise the accepted text sharing most words with the answer gives
+    the reason, so the refusal names the difference that matters.
+    """
     results = [match(typed, a) for a in accepted if a.strip()]
     if not results:
         return Match(False, 0.0, "", "nothing to compare")
-    return max(results, key=lambda m: (m.ok, m.score))
+    return max(results, key=lambda m: (m.ok, m.overlap, m.score))
 
 
 def word_diff(typed: str, target: str) -> str:
@@ -159,11 +222,57 @@ def _name_aliases(text: str, names: Mapping[str, Sequence[str]] | None) -> list[
     return list(names.get(normalize(text), ()))
 
 
+# Where a note names other levels: "several texts list only L4–L5". A parenthesis is an aside
+# ("(with S1 variably)"), and 'and' only joins segments when a segment follows it.
+_NOTE_SPLIT = re.compile(r"[.;]|\([^)]*\)|\bor\b|\band\b(?!\s*(?:CO1|[CTLS]\d))", re.IGNORECASE)
+
+
+def note_alternatives(answer: str, note: str) -> list[frozenset[str]]:
+    """Other segment sets that the fact's note records for a levels answer."""
+    mine = spinal_segments(answer)
+    if not mine or tokens(without_segments(answer)):
+        return []  # not a pure levels answer
+    found = (spinal_segments(part) for part in _NOTE_SPLIT.split(note) if part)
+    return list(dict.fromkeys(s for s in found if s and s != mine))
+
+
 def grade(fact: Fact, typed: str, names: Mapping[str, Sequence[str]] | None = None) -> Verdict:
     """Grade a typed answer to a fact; `names` maps normalised muscle names to their aliases."""
     if fact.kind == "list" and fact.items:
-        return grade_list(typed, fact.items, names)
-    return grade_basic(typed, accepted_answers(fact, names))
+        return grade_list(typed, fact.items, names, item_aliases=fact.item_aliases, required=fact.required)
+    if fact.facet in ATTACHMENT_FACETS:
+        bare = _bare_bone(typed, fact.answer)
+        if bare:
+            return Verdict(
+                False,
+                0.5,
+                HARD,
+                f"partly: '{bare}' names the bone, not the part of it this muscle attaches to",
+                diff=word_diff(typed, fact.answer),
+            )
+    verdict = grade_basic(typed, accepted_answers(fact, names))
+    if not verdict.correct and fact.extra:
+        typed_set = spinal_segments(typed)
+        for alternative in note_alternatives(fact.answer, fact.extra):
+            if typed_set == alternative:
+                return Verdict(
+                    True,
+                    1.0,
+                    GOOD,
+                    f"accepted: some references give {segments_text(alternative)} "
+                    f"(this deck teaches {segments_text(spinal_segments(fact.answer))}). {fact.extra}",
+                    hits=1,
+                )
+    return verdict
+
+
+def _bare_bone(typed: str, answer: str) -> str:
+    """The bone named, when the typed answer is only a bone that the answer also names."""
+    words = set(tokens(typed)) - {"bone", "surface"}
+    answer_words = set(tokens(answer))
+    if words and words <= BONES and words & answer_words and not answer_words <= BONES | {"bone"}:
+        return " ".join(sorted(words))
+    return ""
 
 
 def grade_basic(typed: str, accepted: Sequence[str]) -> Verdict:
@@ -186,11 +295,12 @@ def grade_basic(typed: str, accepted: Sequence[str]) -> Verdict:
 
 def _coverage_verdict(typed: str, answer: str) -> Verdict:
     """Long prose answers: share of the answer's content words the user typed (a suggestion only)."""
-    words = [w for w in tokens(answer) if len(w) > 3]
-    have = set(tokens(typed))
+    words = [stem(w) for w in tokens(answer) if len(w) > 3]
+    have = {stem(w) for w in tokens(typed)}
     answer_words = set(tokens(answer))
+    typed_words = set(tokens(typed))
     for group in CONTRAST_GROUPS:
-        want, got = answer_words & group, have & group
+        want, got = answer_words & group, typed_words & group
         if want and got and not got <= want:
             clash = f"'{' '.join(sorted(got - want))}' is not '{' '.join(sorted(want))}'"
             return Verdict(False, 0.0, AGAIN, f"not the answer: {clash}", hits=0)
@@ -210,13 +320,30 @@ def split_items(typed: str) -> list[str]:
     return [p.strip() for p in re.split(r"[\n,;]+", typed) if p.strip()]
 
 
-def grade_list(typed: str, items: Sequence[str], names: Mapping[str, Sequence[str]] | None = None) -> Verdict:
-    """One-to-one matching of typed items to answer items, with partial credit."""
+def grade_list(
+    typed: str,
+    items: Sequence[str],
+    names: Mapping[str, Sequence[str]] | None = None,
+    *,
+    item_aliases: Sequence[Sequence[str]] = (),
+    required: int = 0,
+) -> Verdict:
+    """One-to-one matching of typed items to answer items, with partial credit.
+
+    Each answer item is matched by its label, its other wordings (`item_aliases`, parallel to
+    `items`) and the muscle aliases in `names`. With `required` (an open list: "name two of"),
+    that many hits are a full answer, and an item not on the list is only pointed out: the
+    list is not complete, so it may still be right.
+    """
     given = split_items(typed)
     total = len(items)
+    need = min(required, total) if required else total
     if not given:
-        return Verdict(False, 0.0, AGAIN, f"0/{total}", hits=0, total=total, missed=tuple(items))
-    accepted = [[item, *_name_aliases(item, names)] for item in items]
+        return Verdict(False, 0.0, AGAIN, f"0/{need}", hits=0, total=need, missed=tuple(items))
+    accepted = [
+        [item, *(item_aliases[i] if i < len(item_aliases) else ()), *_name_aliases(item, names)]
+        for i, item in enumerate(items)
+    ]
     pairs: list[tuple[float, int, int]] = []
     for gi, g in enumerate(given):
         for ii, texts in enumerate(accepted):
@@ -233,21 +360,27 @@ def grade_list(typed: str, items: Sequence[str], names: Mapping[str, Sequence[st
     hits = len(used_i)
     missed = tuple(items[i] for i in range(total) if i not in used_i)
     extra = tuple(given[g] for g in range(len(given)) if g not in used_g)
-    if hits == total and not extra:
-        suggested, summary = GOOD, f"{hits}/{total}: all items"
-    elif hits == total:
+    open_list = need < total
+    if hits >= need and (open_list or not extra):
+        suggested, summary = (
+            GOOD,
+            f"{hits}/{need}: all items" if not open_list else f"{min(hits, need)}/{need}",
+        )
+        if open_list and extra:
+            summary += f"; not on this entry's list (it may still be right): {', '.join(extra)}"
+    elif hits >= need:
         suggested, summary = HARD, f"{hits}/{total}, but also {len(extra)} item(s) that are not in the answer"
-    elif hits * 2 >= total:
-        suggested, summary = HARD, f"{hits}/{total}"
+    elif hits * 2 >= need:
+        suggested, summary = HARD, f"{hits}/{need}"
     else:
-        suggested, summary = AGAIN, f"{hits}/{total}"
+        suggested, summary = AGAIN, f"{hits}/{need}"
     return Verdict(
         suggested == GOOD,
-        hits / total if total else 0.0,
+        min(1.0, hits / need) if need else 0.0,
         suggested,
         summary,
-        hits=hits,
-        total=total,
-        missed=missed,
+        hits=min(hits, need),
+        total=need,
+        missed=missed if not open_list or hits < need else (),
         extra=extra,
     )

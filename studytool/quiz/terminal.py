@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TextIO
 
 from studytool import clock
-from studytool.quiz.grading import Verdict, grade
 from studytool.model import Entry, Fact
 from studytool.quiz.choice import Choice, grade_choice, make_choice, parse_picks
 from studytool.quiz.engine import Session, Summary
+from studytool.quiz.grading import Verdict, grade
 from studytool.review.scheduling import RATINGS
 from studytool.review.store import LEECH_FAILS
 from studytool.textnorm import normalize
