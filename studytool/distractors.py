@@ -67,7 +67,7 @@ from studytool.errors import UserError
 from studytool.facts import normal_nerve
 from studytool.model import Entry, Fact, KnowledgeBase
 from studytool.regions import REGIONS, region_name
-from studytool.textnorm import normalize
+from studytool.textnorm import SEGMENTS, normalize, spinal_segments
 
 POOL_NAMES = ("nerve", "levels", "origin", "insertion", "condition")
 SINGLE_KEYS = ("innervation", "innervation-levels", "origin", "insertion", "referral-reverse")
@@ -77,9 +77,7 @@ MIN_MULTI_DISTRACTORS = 2
 
 # Words too generic to make two conditions "the same" when shared.
 _GENERIC = frozenset({"syndrome", "dysfunction", "pain", "disease", "disorder", "strain", "injury", "joint"})
-_SEGMENTS = [f"C{i}" for i in range(1, 9)] + [f"T{i}" for i in range(1, 13)]
-_SEGMENTS += [f"L{i}" for i in range(1, 6)] + [f"S{i}" for i in range(1, 6)] + ["Co1"]
-_SEG_INDEX = {s: i for i, s in enumerate(_SEGMENTS)}
+_SEG_INDEX = {s.upper(): i for i, s in enumerate(SEGMENTS)}
 _LEVEL_TOKEN = re.compile(r"^[ctls]\d{1,2}$")
 
 
@@ -155,23 +153,7 @@ def nerve_key(text: str) -> str:
 
 def level_set(text: str) -> frozenset[str]:
     """Spinal segments named by a levels text: 'L4–S1' -> {L4, L5, S1}; 'L4, L5' -> {L4, L5}."""
-    found = re.findall(r"(Co1|[CTLS]\d{1,2})|([-–—]|\bto\b)", text, flags=re.IGNORECASE)
-    out: set[str] = set()
-    prev: str | None = None
-    pending_range = False
-    for seg, dash in found:
-        if dash:
-            pending_range = prev is not None
-            continue
-        seg = seg[0].upper() + seg[1:].lower() if seg.lower() == "co1" else seg.upper()
-        if seg not in _SEG_INDEX:
-            continue
-        if pending_range and prev is not None:
-            lo, hi = sorted((_SEG_INDEX[prev], _SEG_INDEX[seg]))
-            out.update(_SEGMENTS[lo : hi + 1])
-        out.add(seg)
-        prev, pending_range = seg, False
-    return frozenset(out)
+    return spinal_segments(text)
 
 
 def _content_words(text: str) -> set[str]:
