@@ -23,11 +23,14 @@ from studytool.anki.maps import plan_maps
 from studytool.anki.notetypes import model_json, models
 from studytool.anki.package import MediaFile, Progress, layout_digest, write_collection, write_zip
 from studytool.anki.render import Note, image_field, render_all
-from studytool.atomic import remove_stale_temps, write_atomic
+from studytool.atomic import WORK_PREFIX, folder_lock, write_atomic, write_group
 from studytool.errors import Diagnostic, InputError, Location, UserError
 from studytool.facts import slug
 from studytool.gcpause import paused_gc
 from studytool.model import KnowledgeBase
+from studytool.safeio import UnsafeRead, read_regular
+
+MAX_MEDIA_BYTES = 16 << 20  # one image on a card; a larger file is refused
 
 DEFAULT_DECK = "Trigger Points"
 DECK_DESCRIPTION = (
@@ -51,6 +54,7 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     models_changed: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     written: bool = False
     tsv: Path | None = None
     sealed: bool = False  # a check answered from the lock's seal, without planning
@@ -99,9 +103,9 @@ def load_media(kb: KnowledgeBase, wanted: set[str]) -> tuple[list[MediaFile], di
             diags.append(Diagnostic(where, "E019", f"media path '{rel}' is outside the source folder"))
             continue
         try:
-            data = target.read_bytes()
-        except OSError:
-            diags.append(Diagnostic(where, "E019", f"media file '{rel}' not found"))
+            data = read_regular(target, MAX_MEDIA_BYTES, root=root)
+        except UnsafeRead as exc:
+            diags.append(Diagnostic(where, "E019", f"media file '{rel}': {exc}"))
             continue
         name = f"tp-{hashlib.sha256(data).hexdigest()[:16]}{target.suffix.lower()}"
         files[name] = MediaFile(name, data)
@@ -180,15 +184,63 @@ def build_deck(
     tsv: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Build `<out>/<deck-slug>.apkg` and its lock; two builds from the same inputs are identical."""
-    from genanki import Deck
+    """Build `<out>/<deck-slug>.apkg` and its lock; two builds from the same inputs are identical.
 
+    The output folder is locked for the whole run, and the deck and its lock are written as one
+    unit (`studytool.atomic.write_group`), so no reader ever sees a deck with another's lock.
+    """
     out_dir = Path(out)
     apkg, lock_path = _paths(out_dir, deck, muscles, facets)
-    lock = read_lock(lock_path)
+    tsv_path = _check_tsv(tsv, src, (apkg, lock_path))
     digest = input_digest(src, deck, muscles, facets, exclude=out_dir)  # before reading any input
     p = plan(src, deck, muscles, facets)
+    with folder_lock(out_dir):
+        return _write_locked(p, digest, apkg, lock_path, tsv_path, now, progress)
+
+
+def _check_tsv(
+    tsv: str | os.PathLike[str] | None, src: str | os.PathLike[str], outputs: Sequence[Path]
+) -> Path | None:
+    """The --tsv path, refused when it would overwrite an input or another output of the run."""
+    if tsv is None:
+        return None
+    path = Path(tsv)
+    target = path.resolve()
+    if any(target == o.resolve() for o in outputs):
+        raise UserError(f"--tsv {path} is the deck or its lock; choose another file")
+    if target.is_relative_to(Path(src).resolve()):
+        raise UserError(f"--tsv {path} is inside the source folder {src}; choose a file outside it")
+    if target.is_dir():
+        raise UserError(f"--tsv {path} is a folder; give a file name")
+    return path
+
+
+def _write_locked(
+    p: _Plan,
+    digest: str,
+    apkg: Path,
+    lock_path: Path,
+    tsv: Path | None,
+    now: int,
+    progress: Progress | None,
+) -> BuildReport:
+    """Stamp and write a planned deck, with the output folder locked (see `build_deck`)."""
+    from genanki import Deck
+
+    deck, out_dir = p.deck, apkg.parent
+    lock = read_lock(lock_path)
+    if lock.deck and lock.deck != deck:
+        raise UserError(
+            f"{lock_path} is the lock of deck '{lock.deck}', not '{deck}'; "
+            "restore this deck's lock (git checkout) or move that file away"
+        )
     report = BuildReport(deck, apkg, lock_path)
+    if not lock.notes and apkg.exists():
+        report.warnings.append(
+            f"{lock_path} is missing or empty, so every note gets a new modification time and a "
+            "re-import will overwrite students' own edits of every note; to avoid that, restore "
+            f"the lock first (git checkout -- {lock_path})"
+        )
     _compare(p, lock, report)
 
     mods = [next_mod(lock.notes.get(n.guid), n.hash, now) for n in p.notes]
@@ -203,18 +255,21 @@ def build_deck(
     new_lock.layout = layout_digest(deck, p.deck_id, p.notes, p.media)
     deck_json = Deck(p.deck_id, deck, DECK_DESCRIPTION).to_json()
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_temps(out_dir, apkg.name)
-    remove_stale_temps(out_dir, lock_path.name)
-    with tempfile.TemporaryDirectory(prefix="studytool-build-") as tmp:
+    # Scratch space inside the output folder: a killed run's leftovers are found and removed
+    # by the next run's `folder_lock`, and nothing is left in the system's temp folder.
+    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=out_dir) as tmp:
         col = Path(tmp) / "collection.anki2"
         write_collection(
             col, deck_json=deck_json, models_json=models_json, notes=p.notes, mods=mods, progress=progress
         )
-
-        write_atomic(apkg, lambda fh: write_zip(fh, col, p.media))
-    new_lock.package_sha256 = _sha256(apkg)
-    write_atomic(lock_path, sealed_lock_text(new_lock, digest))
+        package = Path(tmp) / apkg.name
+        with package.open("wb") as fh:
+            write_zip(fh, col, p.media)
+        new_lock.package_sha256 = _sha256(package)
+        write_group(
+            out_dir,
+            {apkg.name: package.read_bytes(), lock_path.name: sealed_lock_text(new_lock, digest)},
+        )
     if tsv is not None:
         from studytool.anki.tsv import tsv_text
 
@@ -274,10 +329,20 @@ def check_deck(
     file) and the .apkg matches the lock, the answer is "up to date" without planning;
     otherwise every note is planned and compared, so the report names what differs.
     """
-    fast = _check_sealed(src, Path(out), deck, muscles, facets)
+    if not Path(out).is_dir():  # nothing to lock or compare against; report what is missing
+        return _check_locked(src, Path(out), deck, muscles, facets)
+    with folder_lock(Path(out)):
+        return _check_locked(src, Path(out), deck, muscles, facets)
+
+
+def _check_locked(
+    src: str | os.PathLike[str], out: Path, deck: str, muscles: Sequence[str], facets: Sequence[str]
+) -> BuildReport:
+    """`check_deck` with the output folder locked: a build in progress is waited for."""
+    fast = _check_sealed(src, out, deck, muscles, facets)
     if fast is not None:
         return fast
-    apkg, lock_path = _paths(Path(out), deck, muscles, facets)
+    apkg, lock_path = _paths(out, deck, muscles, facets)
     with paused_gc():
         p = plan(src, deck, muscles, facets)
     report = BuildReport(deck, apkg, lock_path)

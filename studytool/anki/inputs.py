@@ -25,8 +25,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from studytool.safeio import UnsafeRead, read_regular
+
 FORMAT = 1
 SEAL_KEY = "inputs"
+MAX_INPUT_BYTES = 64 << 20  # a larger file under the source folder is hashed as a marker
 
 
 @cache
@@ -97,6 +100,12 @@ def _files(root: Path, *, skip_dirs: Collection[str] = (), skip_path: Path | Non
 
 
 def _add_file(h: Any, root: Path, path: Path) -> None:
+    """Hash one file's name and bytes under the reader rule (`studytool.safeio`).
+
+    A link adds its target text, and its content only when it leads to a regular file inside
+    `root`; a FIFO, device or oversized file adds a marker instead of being read, so the digest
+    never blocks and never reads outside the source folder.
+    """
     name = path.relative_to(root).as_posix().encode("utf-8", "surrogateescape")
     if path.is_symlink():
         target = os.readlink(path).encode("utf-8", "surrogateescape")
@@ -104,7 +113,7 @@ def _add_file(h: Any, root: Path, path: Path) -> None:
         if path.is_dir():
             return
     try:
-        data = path.read_bytes()
-    except OSError:
-        data = b"\0unreadable"
+        data = read_regular(path, MAX_INPUT_BYTES, root=root)
+    except UnsafeRead as exc:
+        data = b"\0unreadable: " + str(exc).encode()
     h.update(b"F" + len(name).to_bytes(4, "big") + name + len(data).to_bytes(8, "big") + data)

@@ -113,6 +113,8 @@ def build(
         )
     finally:
         progress.close()
+    for warning in report.warnings:
+        err(f"warning: {warning}")
     typer.echo(f"wrote {report.apkg}: {report.notes} notes, {report.cards} cards, {report.media} media files")
     typer.echo(
         f"versus lock: {len(report.added)} added, {len(report.changed)} changed, "

@@ -10,6 +10,7 @@ from typing import Any
 from studytool.errors import Diagnostic, InputError, UserError, did_you_mean
 from studytool.gcpause import paused_gc
 from studytool.model import Associated, Entry, KnowledgeBase
+from studytool.safeio import is_regular
 from studytool.source.cache import CachedDocument, ParseCache
 from studytool.source.schema import (
     SLUG,
@@ -51,7 +52,7 @@ def _load_kb(src: str | os.PathLike[str], strict: bool) -> tuple[KnowledgeBase, 
     loaded: list[tuple[Located, dict[str, Any]]] = []
     cache = ParseCache.open()
     for path in files:
-        doc, data, problems = _load_file(str(path), path.name, path.stem, cache)
+        doc, data, problems = _load_file(str(path), path.name, path.stem, cache, Path(src))
         diags.extend(problems)
         if data is not None and "id" in data and "name" in data:
             loaded.append((doc, data))
@@ -83,11 +84,11 @@ def _load_kb(src: str | os.PathLike[str], strict: bool) -> tuple[KnowledgeBase, 
 
 
 def _load_file(
-    path: str, name: str, stem: str, cache: ParseCache | None
+    path: str, name: str, stem: str, cache: ParseCache | None, root: Path
 ) -> tuple[Located, dict[str, Any] | None, list[Diagnostic]]:
-    """Load and validate one entry file, through the parse cache when it is on."""
+    """Load and validate one entry file (inside `root`), through the parse cache when it is on."""
     doc = Document(path)
-    raw = read_bytes(path, doc)
+    raw = read_bytes(path, doc, root)
     if raw is None:
         return doc, None, doc.diagnostics
     key = cache.key(name, raw) if cache is not None else ""
@@ -150,8 +151,10 @@ def _check_media(doc: Located, data: dict[str, Any], root: Path) -> list[Diagnos
         target = (root / rel).resolve()
         if os.path.isabs(rel) or (base not in target.parents):
             return problem(f"media path '{rel}' is outside the source folder")
-        if not target.is_file():
+        if not target.exists():
             return problem(f"media file '{rel}' not found")
+        if not is_regular(target):
+            return problem(f"media file '{rel}' is not a regular file")
     except (ValueError, OSError, RuntimeError) as exc:  # NUL byte, name too long, symlink loop
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return problem(f"media path '{rel[:80]}' is not a usable file name ({reason})")
@@ -171,9 +174,14 @@ POOL_SPEC = ListOf(Str())
 
 def load_pool(path: Path) -> tuple[dict[str, tuple[str, ...]], list[Diagnostic]]:
     """The curated distractor pool: a mapping of pool name (slug) to plausible wrong answers."""
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return {}, []
-    doc = load_yaml(str(path))
+    doc = Document(str(path))
+    raw = read_bytes(str(path), doc, path.parent)
+    text = None if raw is None else decode_text(raw, doc)
+    if text is None:
+        return {}, doc.diagnostics
+    doc = load_yaml(str(path), text)
     if doc.data is None:
         return {}, doc.diagnostics
     v = Validator(doc, list(doc.diagnostics))

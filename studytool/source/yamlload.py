@@ -8,14 +8,14 @@ keys are reported instead of silently overwritten.
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
 
 from studytool.errors import Diagnostic, Location
+from studytool.safeio import UnsafeRead, read_regular
 
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 50_000
@@ -81,26 +81,14 @@ def read_text(path: str, doc: Document) -> str | None:
     return None if raw is None else decode_text(raw, doc)
 
 
-def read_bytes(path: str, doc: Document) -> bytes | None:
-    """The raw bytes of a regular file of at most `MAX_BYTES`, or None with a diagnostic."""
+def read_bytes(path: str, doc: Document, root: Path | None = None) -> bytes | None:
+    """The raw bytes of a regular file of at most `MAX_BYTES` (inside `root`), or None with a diagnostic."""
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            # A FIFO or device would block or never end; a folder cannot be read.
-            doc.diagnostics.append(Diagnostic(Location(path), "E002", "not a regular file"))
-            return None
-        size = info.st_size
-        if size > MAX_BYTES:
-            doc.diagnostics.append(
-                Diagnostic(Location(path), "E001", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")
-            )
-            return None
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        doc.diagnostics.append(Diagnostic(Location(path), "E002", f"cannot read file: {exc.strerror}"))
+        return read_regular(path, MAX_BYTES, root=root)
+    except UnsafeRead as exc:
+        code = "E001" if "limit" in str(exc) else "E002"
+        doc.diagnostics.append(Diagnostic(Location(path), code, str(exc)))
         return None
-    return raw
 
 
 def decode_text(raw: bytes, doc: Document) -> str | None:
