@@ -26,7 +26,7 @@ class Location:
     col: int = 1
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}"
+        return f"{printable(self.path)}:{self.line}:{self.col}"
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,23 @@ class Diagnostic:
 
     def __str__(self) -> str:
         # One line per diagnostic, whatever the message quotes from the file.
-        message = self.message.translate(_ONE_LINE)
-        return f"{self.location}: {self.severity}: {message} [{self.code}]"
+        return f"{self.location}: {self.severity}: {printable(self.message)} [{self.code}]"
 
 
-_ONE_LINE = {c: repr(chr(c))[1:-1] for c in (*range(32), 127, 0x85, 0x2028, 0x2029)}
+# Control characters (C0, DEL, C1), line and paragraph separators, and the bidirectional
+# overrides that reorder what a terminal shows: written as escapes, never sent raw.
+_ESCAPES = {
+    c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+    for c in (*range(32), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+_ESCAPES.update({ord("\n"): "\\n", ord("\t"): "\\t", ord("\r"): "\\r"})
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal line: control characters escaped, undecodable bytes as \\xNN."""
+    if any(0xDC80 <= ord(c) <= 0xDCFF for c in text):  # a file name with non-UTF-8 bytes
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text.translate(_ESCAPES)
 
 
 class UserError(Exception):

@@ -63,7 +63,7 @@ def exam(
         title=title,
         points=points,
     )
-    written = write_exam(built, out, fmts)
+    written = write_exam(built, out, fmts, src=Path(src))
     for path in written:
         typer.echo(str(path))
     names = ", ".join(v.name for v in built.versions)

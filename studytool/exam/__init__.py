@@ -3,6 +3,7 @@ with balanced keys (``versions``) and one renderer module per output format (``r
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from studytool.errors import UserError
@@ -16,6 +17,7 @@ from studytool.selection import check_selection
 __all__ = ["DEFAULT_TYPES", "FORMATS", "TYPES", "Exam", "build_exam"]
 
 MAX_VERSIONS = 26
+MAX_POINTS = 1000.0
 
 
 def build_exam(
@@ -39,8 +41,8 @@ def build_exam(
         raise UserError("--count must be at least 1")
     if not 1 <= versions <= MAX_VERSIONS:
         raise UserError(f"--versions must be between 1 and {MAX_VERSIONS}")
-    if not points > 0:
-        raise UserError("--points must be positive")
+    if not (math.isfinite(points) and 0 < points <= MAX_POINTS):
+        raise UserError(f"--points must be a number above 0 and at most {MAX_POINTS:g}, not {points:g}")
     types = [t for t in TYPES if t in set(types)]
     with paused_gc():
         items = blueprint(kb, count=count, seed=seed, types=types, muscles=muscles, facets=facets)

@@ -7,10 +7,11 @@ names them. HTML/PDF embed them, Moodle XML and QTI carry them inside the file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from studytool.atomic import write_atomic
+from studytool.atomic import folder_lock, replace_folder
 from studytool.errors import UserError
 from studytool.exam.model import FORMATS, Exam
 from studytool.gcpause import paused_gc
@@ -58,18 +59,37 @@ def render_all(exam: Exam, formats: Sequence[str]) -> dict[str, str | bytes]:
     return dict(sorted(files.items()))
 
 
-def write_exam(exam: Exam, out: Path, formats: Sequence[str]) -> list[Path]:
-    """Render everything first, then write each file atomically; returns the written paths."""
+# What an exam folder may hold: files this writer makes (an older set is replaced whole).
+_OURS = re.compile(r"^(?:exam|key)-[A-Z]\.[a-z.]+$|^exam\.json$|^tp-mapq-[0-9a-f]+\.svg$")
+
+
+def write_exam(exam: Exam, out: Path, formats: Sequence[str], *, src: Path | None = None) -> list[Path]:
+    """Render everything, then swap the whole set into `out` at once; returns the written paths.
+
+    A run that fails, is interrupted or killed leaves the previous set in `out` untouched, and
+    two runs into one folder take turns. `out` may not be or contain the source folder `src`,
+    and an existing `out` may hold only files of an earlier exam set (they are replaced).
+    """
+    out = Path(out)
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} exists and is not a folder")
+    if src is not None:
+        source = src.resolve()
+        target = out.resolve()
+        if target == source or source.is_relative_to(target) or target.is_relative_to(source):
+            raise UserError(f"--out {out} overlaps the source folder {src}; choose a folder outside it")
     with paused_gc():  # see studytool.gcpause
         files = render_all(exam, formats)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name, data in files.items():
-            write_atomic(out / name, data)
-            written.append(out / name)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with folder_lock(out.parent):
+            foreign = sorted(p.name for p in out.iterdir() if not _OURS.match(p.name)) if out.is_dir() else []
+            if foreign:
+                raise UserError(
+                    f"--out {out} holds files that are not an exam set ({', '.join(foreign[:3])}); "
+                    "choose an empty or new folder"
+                )
+            replace_folder(out, files)
     except OSError as exc:
         raise UserError(f"cannot write to {out}: {exc.strerror or exc}") from exc
-    return written
+    return [out / name for name in files]

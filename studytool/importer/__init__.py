@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studytool.atomic import write_atomic
+from studytool.atomic import folder_lock, write_group
 from studytool.errors import Diagnostic, Location, UserError
 from studytool.importer.build import Head, build_entry, muscle_key, page_head, parse_page, slugify
 from studytool.importer.emit import dump_entry
@@ -139,10 +139,16 @@ def import_pages(
     report.diagnostics.sort(key=lambda d: (d.location, d.code))
     if report.errors or dry_run:
         return report
-    existing = [e.target for e in report.entries if e.target.exists()]
-    if existing and not force:
-        raise UserError(f"{existing[0]} already exists; pass --force to overwrite it")
-    for i, entry in enumerate(report.entries):
-        write_atomic(entry.target, entry.yaml)
-        report.entries[i] = dataclasses.replace(entry, written=True)
+    pages_read = {Path(p).resolve() for p in files}
+    for entry in report.entries:
+        if entry.target.resolve() in pages_read:
+            raise UserError(
+                f"{entry.target} is one of the pages being imported; choose another --out or --id"
+            )
+    with folder_lock(out_dir):  # every entry of the batch is written, or none is
+        existing = [e.target for e in report.entries if e.target.exists()]
+        if existing and not force:
+            raise UserError(f"{existing[0]} already exists; pass --force to overwrite it")
+        write_group(out_dir, {e.target.name: e.yaml for e in report.entries})
+    report.entries = [dataclasses.replace(e, written=True) for e in report.entries]
     return report

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from studytool.errors import Diagnostic, Location
+from studytool.safeio import UnsafeRead, read_regular
 
 MAX_BYTES = 1024 * 1024
 MAX_LINE = 2000
@@ -47,10 +48,9 @@ def read_page(path: str, raw: bytes | None = None) -> tuple[str | None, list[Dia
     """Decode a page as UTF-8 text; report empty, oversized, binary and mis-encoded files."""
     if raw is None:
         try:
-            with open(path, "rb") as fh:
-                raw = fh.read(MAX_BYTES + 1)
-        except OSError as exc:
-            return None, [Diagnostic(Location(path), "E602", f"cannot read file: {exc.strerror or exc}")]
+            raw = read_regular(path, MAX_BYTES)
+        except UnsafeRead as exc:
+            return None, [Diagnostic(Location(path), "E602", str(exc))]
     if len(raw) > MAX_BYTES:
         return None, [Diagnostic(Location(path), "E602", f"file is larger than {MAX_BYTES:,} bytes")]
     if b"\0" in raw:
