@@ -208,3 +208,57 @@ def test_unwritable_output_is_one_line_not_an_internal_error() -> None:
     assert code == 2 and out == ""
     assert err.startswith("error: ") and "internal error" not in err and "Traceback" not in err
     assert err.count("\n") == 1
+
+
+def test_early_ctrl_c_exits_130_without_traceback_at_any_moment(tmp_path: Path) -> None:
+    """SIGINT at 25 moments, from the instant the entry point has its handlers (the test hook
+    STUDYTOOL_TEST_STARTED marks it) through the heavy imports and into the command: every run
+    exits 130 with one line and no traceback."""
+    src = _many_entries(tmp_path / "many")
+    for i in range(25):
+        marker = tmp_path / f"started-{i}"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "studytool", "check", str(src)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env_with(STUDYTOOL_TEST_STARTED=str(marker), STUDYTOOL_NO_CACHE="1"),
+            cwd=ROOT,
+        )
+        deadline = time.monotonic() + 30
+        while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.0005)
+        time.sleep(i * 0.005)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err, (i, err)
+        assert proc.returncode == 130, (i, proc.returncode, err)
+        assert err.splitlines()[-1] == "interrupted"
+
+
+def test_sigterm_cleans_up_and_exits_143(tmp_path: Path) -> None:
+    """SIGTERM while a build is about to swap its files in: exit 143 with no traceback, the
+    previous deck untouched and no scratch or temp file left behind."""
+    out = tmp_path / "decks"
+    out.mkdir()
+    (out / "trigger-points.apkg").write_bytes(b"previous deck")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "studytool", "build", str(ROOT / "cards_src"), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env_with(STUDYTOOL_TEST_PAUSE_BEFORE_REPLACE="30", STUDYTOOL_NO_CACHE="1"),
+        cwd=ROOT,
+    )
+    paused = out / "trigger-points.apkg.paused"
+    deadline = time.monotonic() + 60
+    while not paused.exists() and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err
+    assert (out / "trigger-points.apkg").read_bytes() == b"previous deck"
+    left = sorted(p.name for p in out.iterdir())
+    assert left == ["trigger-points.apkg", "trigger-points.apkg.paused"], left
