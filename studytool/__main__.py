@@ -9,7 +9,6 @@ and SIGTERM does the same with exit status 143.
 
 import os
 import signal
-import sys
 
 
 def _early_interrupt(signum: int, frame: object) -> None:
@@ -35,4 +34,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -22,8 +22,8 @@ def inside(path: Path, root: Path) -> bool:
     """True when `path`, with every link resolved, lies inside `root`."""
     try:
         return path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):  # a link loop
-        return False
+    except (OSError, RuntimeError) as exc:  # a link loop
+        raise UnsafeRead("cannot read file: a loop of symbolic links") from exc
 
 
 def read_regular(path: str | os.PathLike[str], limit: int, *, root: Path | None = None) -> bytes:

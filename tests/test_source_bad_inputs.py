@@ -155,7 +155,7 @@ def test_non_regular_yaml_is_refused_without_blocking(tmp_path: Path, kind: str)
         odd.mkdir()
     proc = _check_subprocess(src)
     assert proc.returncode == 1, proc.stderr
-    assert f"{odd}:1:1: error: not a regular file [E002]" in proc.stderr
+    assert f"{odd}:1:1: error: not a regular file (" in proc.stderr
 
 
 def _check_subprocess(src: Path) -> subprocess.CompletedProcess[str]:

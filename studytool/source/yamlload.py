@@ -8,6 +8,7 @@ keys are reported instead of silently overwritten.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -146,12 +147,30 @@ def load_yaml(path: str, text: str | None = None) -> Document:
             Diagnostic(Location(path), "E008", "file is empty; expected a mapping with 'id' and 'name'")
         )
         return doc
+    anchor = _first_anchor(text) if "&" in text else None
+    if anchor is not None:
+        doc.diagnostics.append(
+            Diagnostic(
+                Location(path, anchor.line + 1, anchor.column + 1),
+                "E005",
+                "YAML anchors and aliases are not allowed in source files",
+            )
+        )
+        return doc
     seen: set[int] = set()
     try:
         doc.data = _convert(node, (), doc, seen)
     except _Stop:
         doc.data = None
     return doc
+
+
+def _first_anchor(text: str) -> Any:
+    """The mark of the first anchor (`&name`), even one no alias uses (composed nodes forget them)."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if getattr(event, "anchor", None):
+            return event.start_mark
+    return None
 
 
 def _syntax_diagnostic(path: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
@@ -175,6 +194,27 @@ def _fatal(doc: Document, node: yaml.Node, code: str, message: str) -> None:
     raise _Stop
 
 
+# Characters a text may not hold even when YAML escapes produce them ("\\x01", "\\e", "\\0"):
+# C0 controls other than tab and newline, DEL, C1 controls, lone surrogates, and the
+# bidirectional overrides that make a terminal or a card show text in another order.
+_FORBIDDEN = re.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\u202a-\\u202e\\u2066-\\u2069]")
+
+
+def _check_characters(doc: Document, node: yaml.ScalarNode) -> None:
+    """Report (located, code E022) every text holding a control character."""
+    bad = _FORBIDDEN.search(node.value)
+    if bad:
+        mark = node.start_mark
+        doc.diagnostics.append(
+            Diagnostic(
+                Location(doc.path, mark.line + 1, mark.column + 1),
+                "E022",
+                f"control character U+{ord(bad.group()):04X} in text; remove it (escapes such as "
+                "\\e, \\0 or \\x01 are not allowed either)",
+            )
+        )
+
+
 def _convert(node: yaml.Node, path: Path_, doc: Document, seen: set[int]) -> Any:
     if id(node) in seen:
         _fatal(doc, node, "E005", "YAML anchors and aliases are not allowed in source files")
@@ -187,12 +227,18 @@ def _convert(node: yaml.Node, path: Path_, doc: Document, seen: set[int]) -> Any
     doc.locs[path] = (mark.line + 1, mark.column + 1)
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _STR:
+            _check_characters(doc, node)
             return node.value
         if node.tag == _T + "merge":
             _fatal(doc, node, "E005", "YAML merge keys ('<<') are not allowed in source files")
         if node.tag not in _SCALAR_TAGS:
             _fatal(doc, node, "E006", f"YAML tag '{node.tag}' is not allowed")
-        return _CONSTRUCTOR.construct_object(node, deep=True)
+        try:
+            return _CONSTRUCTOR.construct_object(node, deep=True)
+        except (ValueError, OverflowError, TypeError, yaml.YAMLError):
+            # A value that looks like a number or date but is none ('2001-13-45', '0x_', an
+            # integer of 5,000 digits) stays the text it is; the schema says if text is wrong.
+            return node.value
     if isinstance(node, yaml.SequenceNode):
         if node.tag != _T + "seq":
             _fatal(doc, node, "E006", f"YAML tag '{node.tag}' is not allowed")
