@@ -35,7 +35,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\r]")
 
 
 def esc(text: str) -> str:
-    """HTML-escape a plain text for an Anki field; newlines become <br>, control characters go."""
+    """HTML-escape a plain text for an Anki field; newlines become <br>, control characters go.
+
+    Braces and square brackets become entities too, so no text can form Anki's template or
+    cloze syntax (`{{c9::…}}`) or a media tag (`[sound:…]`, `[anki:tts]`): it shows literally.
+    """
     if not text.isprintable() and _CONTROL.search(text):  # isprintable: no control characters
         text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     # What html.escape(text, quote=True) does, in its order, without its call overhead.
@@ -45,13 +49,16 @@ def esc(text: str) -> str:
         .replace(">", "&gt;")
         .replace('"', "&quot;")
         .replace("'", "&#x27;")
+        .replace("{", "&#123;")
+        .replace("}", "&#125;")
+        .replace("[", "&#91;")
         .replace("\n", "<br>")
     )
 
 
 def _cloze_body(text: str) -> str:
     """Escape a text that sits inside {{cN::...}}: '::', '{' and '}' would end or split it."""
-    return esc(text).replace(":", "&#58;").replace("{", "&#123;").replace("}", "&#125;")
+    return esc(text).replace(":", "&#58;")
 
 
 def cloze_text(question: str, items: Sequence[str]) -> str:
