@@ -149,6 +149,7 @@ def replace_folder(target: Path, files: Mapping[str, Content]) -> None:
                 os.fsync(fh.fileno())
         _fsync_dir(new)
         os.chmod(new, 0o777 & ~_umask())
+        _maybe_pause(target)
         if target.exists() and _exchange(new, target):
             pass  # `new` now holds the old set
         else:
@@ -180,7 +181,7 @@ def _umask() -> int:
 
 def _maybe_pause(target: Path) -> None:
     delay = os.environ.get(PAUSE_ENV)
-    if delay and target.suffix in (".apkg", ".md", ".yaml"):
+    if delay and target.suffix in (".apkg", ".yaml", ""):
         Path(f"{target}.paused").write_text("paused\n", encoding="utf-8")
         time.sleep(float(delay))
 

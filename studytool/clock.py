@@ -18,6 +18,17 @@ NOW_ENV = "STUDYTOOL_NOW"
 SOURCE_DATE_EPOCH_ENV = "SOURCE_DATE_EPOCH"
 DAY_START_ENV = "STUDYTOOL_DAY_START"
 DEFAULT_DAY_START = 4
+# Times the tool accepts: later arithmetic (a day ahead, an interval of years) must stay valid.
+EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def _in_range(value: datetime, text: str) -> datetime:
+    if not EARLIEST <= value <= LATEST:
+        raise UserError(
+            f"time {text!r} is out of range; use a time from {EARLIEST.year} to {LATEST.year - 1}"
+        )
+    return value
 
 
 def parse_utc(text: str) -> datetime:
@@ -28,7 +39,10 @@ def parse_utc(text: str) -> datetime:
         raise UserError(f"not an ISO 8601 time: '{text}' (example: 2026-03-01T09:00:00Z)") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return _in_range(value.astimezone(UTC), text)
+    except OverflowError:  # year 1 with an offset, year 9999 +14:00
+        raise UserError(f"time {text!r} is out of range") from None
 
 
 def now() -> datetime:
@@ -50,7 +64,12 @@ def epoch_seconds() -> int:
         if not value:
             continue
         with contextlib.suppress(ValueError):
-            return int(value)
+            seconds = int(value)
+            if not EARLIEST.timestamp() <= seconds <= LATEST.timestamp():
+                raise UserError(
+                    f"{name}: {seconds} seconds is out of range (years 1970 to {LATEST.year - 1})"
+                )
+            return seconds
         if name == NOW_ENV:
             with contextlib.suppress(UserError):
                 return int(parse_utc(value).timestamp())

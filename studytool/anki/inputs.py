@@ -19,37 +19,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
-from collections.abc import Collection, Sequence
-from functools import cache
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from studytool.safeio import UnsafeRead, read_regular
+from studytool.fingerprint import add_file, code_fingerprint, files_under, package_fingerprint
 
-FORMAT = 1
 SEAL_KEY = "inputs"
-MAX_INPUT_BYTES = 64 << 20  # a larger file under the source folder is hashed as a marker
-
-
-@cache
-def code_fingerprint() -> str:
-    """Fingerprint of the installed studytool package (see `package_fingerprint`)."""
-    return package_fingerprint(Path(__file__).resolve().parent.parent)
-
-
-def package_fingerprint(package: Path) -> str:
-    """Hash of a package folder's files (sorted by path), genanki's and Python's versions."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        genanki = version("genanki")
-    except PackageNotFoundError:  # pragma: no cover - genanki is a dependency
-        genanki = "?"
-    h = hashlib.sha256(f"build-inputs {FORMAT} genanki {genanki} python {sys.version_info[:2]}".encode())
-    for path in _files(package, skip_dirs={"__pycache__"}):
-        _add_file(h, package, path)
-    return h.hexdigest()
 
 
 def input_digest(
@@ -65,8 +40,8 @@ def input_digest(
     h.update(json.dumps([deck, list(muscles), list(facets)]).encode())
     root = Path(src).resolve()
     skip = Path(exclude).resolve() if exclude is not None else None
-    for path in _files(root, skip_path=skip):
-        _add_file(h, root, path)
+    for path in files_under(root, skip_path=skip):
+        add_file(h, root, path)
     return h.hexdigest()
 
 
@@ -80,40 +55,4 @@ def blank_seal(lock_text: str, stored: str) -> str:
     return lock_text.replace(f'"{SEAL_KEY}": "{stored}"', f'"{SEAL_KEY}": ""', 1)
 
 
-def _files(root: Path, *, skip_dirs: Collection[str] = (), skip_path: Path | None = None) -> list[Path]:
-    """Every file and symbolic link under `root`, sorted by relative path; links are not followed."""
-    found: list[Path] = []
-    for folder, dirs, names in os.walk(root):
-        here = Path(folder)
-        kept = []
-        for d in dirs:
-            sub = here / d
-            if d in skip_dirs or (skip_path is not None and sub == skip_path):
-                continue
-            if sub.is_symlink():
-                found.append(sub)  # os.walk does not descend into links: record the target
-            else:
-                kept.append(d)
-        dirs[:] = kept
-        found.extend(here / n for n in names)
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
-
-
-def _add_file(h: Any, root: Path, path: Path) -> None:
-    """Hash one file's name and bytes under the reader rule (`studytool.safeio`).
-
-    A link adds its target text, and its content only when it leads to a regular file inside
-    `root`; a FIFO, device or oversized file adds a marker instead of being read, so the digest
-    never blocks and never reads outside the source folder.
-    """
-    name = path.relative_to(root).as_posix().encode("utf-8", "surrogateescape")
-    if path.is_symlink():
-        target = os.readlink(path).encode("utf-8", "surrogateescape")
-        h.update(b"L" + len(name).to_bytes(4, "big") + name + len(target).to_bytes(4, "big") + target)
-        if path.is_dir():
-            return
-    try:
-        data = read_regular(path, MAX_INPUT_BYTES, root=root)
-    except UnsafeRead as exc:
-        data = b"\0unreadable: " + str(exc).encode()
-    h.update(b"F" + len(name).to_bytes(4, "big") + name + len(data).to_bytes(8, "big") + data)
+__all__ = ["code_fingerprint", "input_digest", "package_fingerprint", "seal"]

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from studytool.errors import UserError
+from studytool.safeio import UnsafeRead, read_regular
 
+MAX_LOCK_BYTES = 256 << 20  # a lock of a very large deck is tens of MB
 FORMAT = 1
 
 
@@ -54,12 +56,14 @@ def read_lock(path: Path) -> Lock:
 
 def read_lock_text(path: Path) -> tuple[Lock, str]:
     """The lock and its text ("" when the file is missing); a broken lock is a user error."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return Lock(), ""
-    except OSError as exc:
-        raise UserError(f"cannot read lock file {path}: {exc.strerror}") from None
+    try:
+        text = read_regular(path, MAX_LOCK_BYTES).decode("utf-8")
+    except UnsafeRead as exc:
+        raise UserError(f"cannot read lock file {path}: {exc}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"lock file {path} is corrupt (not UTF-8); restore it from git") from None
     return parse_lock(text, path), text
 
 
@@ -77,12 +81,16 @@ def parse_lock(text: str, path: Path) -> Lock:
             models={k: _stamp(v, "name") for k, v in data.get("models", {}).items()},
             notes={k: _stamp(v, "fact") for k, v in data.get("notes", {}).items()},
         )
-    except (ValueError, TypeError, AttributeError, KeyError) as exc:
-        raise UserError(f"lock file {path} is corrupt ({exc}); restore it from git") from None
+    except (ValueError, TypeError, AttributeError, KeyError, OverflowError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
+        raise UserError(f"lock file {path} is corrupt ({reason}); restore it from git") from None
 
 
 def _stamp(value: Any, key: str) -> Stamp:
-    return Stamp(str(value[key]), str(value["hash"]), int(value["mod"]))
+    mod = value["mod"]
+    if type(mod) is not int or not 0 <= mod < 1 << 53:
+        raise ValueError(f"'mod' must be a whole number of seconds, not {str(mod)[:40]}")
+    return Stamp(str(value[key]), str(value["hash"]), mod)
 
 
 def _q(text: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -53,7 +55,6 @@ def quiz(
 
     Example: studytool quiz --mode type --muscle gluteus-medius --new 5
     """
-    import sys
 
     from studytool import clock
     from studytool.cli.output import console
@@ -77,9 +78,13 @@ def quiz(
     now = clock.now()
     kb = load_kb_or_raise(src)
     check_selection(kb, options.muscles, options.facets)
+    stdin = sys.stdin
+    if isinstance(stdin, io.TextIOWrapper):
+        # A typed answer with bytes that are not UTF-8 is graded as typed (with U+FFFD), never a crash.
+        stdin.reconfigure(errors="replace")
     with open_store(state) as store:
         session = Session.start(store, kb, options, now)
-        Terminal(session, console(), sys.stdin).run()
+        Terminal(session, console(), stdin).run()
     return 0
 
 
@@ -119,7 +124,6 @@ def export_reviews(
 
     Example: studytool reviews export --format fsrs > revlog.csv
     """
-    import sys
 
     from studytool.errors import UserError, did_you_mean
     from studytool.review import open_store

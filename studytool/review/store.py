@@ -66,7 +66,11 @@ class Snapshot:
 
     @classmethod
     def from_json(cls, text: str) -> Snapshot:
-        return cls(**json.loads(text))
+        try:
+            data = json.loads(text)
+            return _checked(cls(**data))
+        except (ValueError, TypeError, KeyError, RecursionError) as exc:
+            raise sqlite3.DatabaseError(f"a logged state cannot be read ({str(exc)[:120]})") from None
 
 
 @dataclass(frozen=True)
@@ -95,12 +99,44 @@ class Answer:
         return bool(self.after.leech and not self.before.leech)
 
 
+OUR_TABLES = frozenset({"meta", "cards", "reviews"})
 _SNAP_COLS = "state, due, card, reps, lapses, fails, leech, introduced"
 
 
 def _snapshot(row: sqlite3.Row | tuple[Any, ...]) -> Snapshot:
+    """A card row as a Snapshot; a damaged row is a `sqlite3.DatabaseError` (the store's guard
+    reports it as a damaged state file, naming the fact)."""
     state, due, card, reps, lapses, fails, leech, introduced = tuple(row)
-    return Snapshot(state, due, json.loads(card) if card else None, reps, lapses, fails, leech, introduced)
+    try:
+        data = json.loads(card) if card else None
+        return _checked(Snapshot(state, due, data, reps, lapses, fails, leech, introduced))
+    except (ValueError, TypeError, KeyError, RecursionError) as exc:
+        raise sqlite3.DatabaseError(f"a card row cannot be read ({str(exc)[:120]})") from None
+
+
+def _checked(snap: Snapshot) -> Snapshot:
+    """Refuse a snapshot whose fields the scheduler could not use."""
+    from fsrs import Card
+
+    counts = (snap.state, snap.reps, snap.lapses, snap.fails, snap.leech)
+    if not all(type(n) is int for n in counts):
+        raise TypeError("a counter is not a whole number")
+    for text in (snap.due, snap.introduced):
+        if text is not None:
+            datetime.fromisoformat(text)
+    if snap.card is not None:
+        if not isinstance(snap.card, dict):
+            raise TypeError("the scheduler state is not a mapping")
+        Card.from_dict(snap.card)  # type: ignore[arg-type]
+    return snap
+
+
+def _is_time(text: Any) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _writable(path: Path) -> bool:
@@ -226,16 +262,26 @@ class Store:
             cur = self.conn.execute(
                 "SELECT fact_id, state, due, buried_until FROM cards WHERE retired IS NULL"
             )
-            return {r[0]: CardRow(*r) for r in cur}
+            rows = {r[0]: CardRow(*r) for r in cur}
+            for row in rows.values():
+                for text in (row.due, row.buried_until):
+                    if text is not None and not _is_time(text):
+                        raise sqlite3.DatabaseError(
+                            f"fact {row.fact_id} has an unreadable time {text[:40]!r}"
+                        )
+            return rows
 
     def snapshot(self, fact_id: str) -> Snapshot:
         with self.guard():
             row = self.conn.execute(
                 f"SELECT {_SNAP_COLS} FROM cards WHERE fact_id = ?", (fact_id,)
             ).fetchone()
-        if row is None:
-            raise UserError(f"unknown fact '{fact_id}' in the review state")
-        return _snapshot(row)
+            if row is None:
+                raise UserError(f"unknown fact '{fact_id}' in the review state")
+            try:
+                return _snapshot(row)
+            except sqlite3.DatabaseError as exc:
+                raise sqlite3.DatabaseError(f"fact {fact_id}: {exc}") from None
 
     def introduced_between(self, start: datetime, end: datetime) -> int:
         """How many new facts had their first scheduled review in [start, end)."""
@@ -421,7 +467,8 @@ def _prepare(store: Store) -> None:
                 f"review state {store.path} was written by a newer studytool (schema {version}, "
                 f"this version knows {SCHEMA_VERSION}); upgrade studytool"
             )
-        if version == 0 and tables - {"sqlite_sequence"}:
+        if (version == 0 and tables - {"sqlite_sequence"}) or (version and not tables >= OUR_TABLES):
+            # Another program's database: refused before anything (journal mode included) changes.
             raise UserError(f"{store.path} is a SQLite database but not a studytool review state")
         if version:
             problem = db.execute("PRAGMA quick_check(1)").fetchone()[0]

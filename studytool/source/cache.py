@@ -1,6 +1,6 @@
 """A parse cache for source files: validated data keyed by the file's content, so unchanged files skip YAML.
 
-- Key: SHA-256 of the cache format, a fingerprint of the loader's own code, the file name
+- Key: SHA-256 of the cache format, the fingerprint of the whole studytool package, the file name
   (the id must match it) and the file's bytes. Any edit, rename or loader change is a miss.
 - Only files that loaded with no diagnostic at all are stored. A cached file has no
   locations: `CachedDocument` re-parses its file on the first location someone asks for,
@@ -16,11 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from studytool.errors import Location
+from studytool.fingerprint import code_fingerprint
 from studytool.source.yamlload import Document, Path_, load_yaml
 
 FORMAT = 1
@@ -28,22 +28,6 @@ DIR_ENV = "STUDYTOOL_CACHE_DIR"
 OFF_ENV = "STUDYTOOL_NO_CACHE"
 # Locations `build_entry` always needs; stored so a cache hit never re-parses for them.
 KEPT_LOCATIONS: tuple[Path_, ...] = (("media", "image"),)
-_CODE = ("cache.py", "schema.py", "yamlload.py", "../regions.py")
-
-
-@cache
-def code_fingerprint() -> str:
-    """Hash of the loader's source code: a changed schema or loader invalidates every record."""
-    h = hashlib.sha256(f"format {FORMAT}".encode())
-    here = Path(__file__).parent
-    for name in _CODE:
-        try:
-            h.update((here / name).read_bytes())
-        except OSError:  # pragma: no cover - zipped or stripped install: fall back to the version
-            from studytool import __version__
-
-            h.update(__version__.encode())
-    return h.hexdigest()
 
 
 def cache_dir() -> Path | None:
@@ -71,7 +55,7 @@ class ParseCache:
         return cls(folder) if folder is not None else None
 
     def key(self, name: str, raw: bytes) -> str:
-        h = hashlib.sha256(code_fingerprint().encode())
+        h = hashlib.sha256(f"format {FORMAT} {code_fingerprint()}".encode())
         h.update(name.encode("utf-8", "surrogateescape"))
         h.update(b"\0")
         h.update(raw)
