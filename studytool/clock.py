@@ -7,7 +7,6 @@ which is what `fsrs` requires. Study days are computed in *local* time: a day st
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time as time_
 from datetime import UTC, date, datetime, time, timedelta
@@ -46,34 +45,42 @@ def parse_utc(text: str) -> datetime:
 
 
 def now() -> datetime:
-    """The current UTC time, or `STUDYTOOL_NOW` when that is set."""
+    """The current UTC time, or `STUDYTOOL_NOW` (an ISO 8601 time or epoch seconds) when set."""
     fixed = os.environ.get(NOW_ENV, "").strip()
     if fixed:
-        try:
-            return parse_utc(fixed)
-        except UserError as exc:
-            raise UserError(f"{NOW_ENV}: {exc}") from None
+        return (
+            datetime.fromtimestamp(_fixed_seconds(NOW_ENV, fixed), UTC)
+            if fixed.isdigit()
+            else _fixed_time(fixed)
+        )
     return datetime.now(UTC)
+
+
+def _fixed_time(value: str) -> datetime:
+    try:
+        return parse_utc(value)
+    except UserError as exc:
+        raise UserError(f"{NOW_ENV}: {exc}") from None
+
+
+def _fixed_seconds(name: str, value: str) -> int:
+    seconds = int(value)
+    if not EARLIEST.timestamp() <= seconds <= LATEST.timestamp():
+        raise UserError(f"{name}: {value[:30]} seconds is out of range (years 1970 to {LATEST.year - 1})")
+    return seconds
 
 
 def epoch_seconds() -> int:
     """A build's 'now' in whole seconds since 1970: `STUDYTOOL_NOW` (seconds or an ISO 8601
     time, as for the quiz), else `SOURCE_DATE_EPOCH`, else the system clock."""
     for name in (NOW_ENV, SOURCE_DATE_EPOCH_ENV):
-        value = os.environ.get(name)
+        value = os.environ.get(name, "").strip()
         if not value:
             continue
-        with contextlib.suppress(ValueError):
-            seconds = int(value)
-            if not EARLIEST.timestamp() <= seconds <= LATEST.timestamp():
-                raise UserError(
-                    f"{name}: {seconds} seconds is out of range (years 1970 to {LATEST.year - 1})"
-                )
-            return seconds
+        if value.isdigit():
+            return _fixed_seconds(name, value)
         if name == NOW_ENV:
-            with contextlib.suppress(UserError):
-                return int(parse_utc(value).timestamp())
-            raise UserError(f"{name} must be whole seconds since 1970 or an ISO 8601 time, not {value!r}")
+            return int(_fixed_time(value).timestamp())
         raise UserError(f"{name} must be whole seconds since 1970, not {value!r}")
     return int(time_.time())
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from studytool.anki.render import Note
+from studytool.errors import UserError
 
 # Fixed epoch (2025-11-24 UTC, in ms) for note and card ids: ids never depend on build time.
 ID_EPOCH_MS = 1_764_000_000_000
@@ -50,6 +51,21 @@ def write_collection(
     progress: Progress | None = None,
 ) -> None:
     """Create the legacy (schema 11) collection that genanki writes, in one transaction."""
+
+    try:
+        _write_collection(path, deck_json, models_json, notes, mods, progress)
+    except sqlite3.OperationalError as exc:  # a full disk, most often
+        raise UserError(f"cannot write the deck's collection in {path.parent}: {exc}") from None
+
+
+def _write_collection(
+    path: Path,
+    deck_json: dict[str, Any],
+    models_json: dict[str, Any],
+    notes: Sequence[Note],
+    mods: Sequence[int],
+    progress: Progress | None,
+) -> None:
     from genanki.apkg_col import APKG_COL
     from genanki.apkg_schema import APKG_SCHEMA
 

@@ -99,6 +99,12 @@ class Answer:
         return bool(self.after.leech and not self.before.leech)
 
 
+# A card row the scheduler could not use: bad JSON, or counters and times of the wrong type.
+_DAMAGED_ROW = """SELECT fact_id FROM cards
+    WHERE (card IS NOT NULL AND NOT json_valid(card))
+       OR typeof(state) != 'integer' OR typeof(reps) != 'integer' OR typeof(lapses) != 'integer'
+       OR (due IS NOT NULL AND typeof(due) != 'text')
+    LIMIT 1"""
 OUR_TABLES = frozenset({"meta", "cards", "reviews"})
 _SNAP_COLS = "state, due, card, reps, lapses, fails, leech, introduced"
 
@@ -462,18 +468,23 @@ def _prepare(store: Store) -> None:
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         db.execute("COMMIT")
+        if (version == 0 and tables - {"sqlite_sequence"}) or (version and not tables >= OUR_TABLES):
+            # Another program's database: refused before anything (journal mode included) changes.
+            raise UserError(f"{store.path} is a SQLite database but not a studytool review state")
         if version > SCHEMA_VERSION:
             raise UserError(
                 f"review state {store.path} was written by a newer studytool (schema {version}, "
                 f"this version knows {SCHEMA_VERSION}); upgrade studytool"
             )
-        if (version == 0 and tables - {"sqlite_sequence"}) or (version and not tables >= OUR_TABLES):
-            # Another program's database: refused before anything (journal mode included) changes.
-            raise UserError(f"{store.path} is a SQLite database but not a studytool review state")
         if version:
             problem = db.execute("PRAGMA quick_check(1)").fetchone()[0]
             if problem != "ok":
                 raise UserError(f"review state {store.path} is damaged: {problem}")
+            bad = db.execute(_DAMAGED_ROW).fetchone()
+            if bad is not None:
+                raise UserError(
+                    f"review state {store.path} is damaged: the row of fact {bad[0]} cannot be read"
+                )
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise UserError(f"review state {store.path}: cannot switch to WAL mode ({mode})")
