@@ -289,21 +289,28 @@ def red_pixels(kb: KnowledgeBase, tmp_path: Path, types: tuple[str, ...]) -> int
     from studytool.exam.render_html import exam_html
     from studytool.exam.render_pdf import html_to_pdf
 
-    pdftoppm = shutil.which("pdftoppm")
-    assert pdftoppm, "pdftoppm is required (apt-get install poppler-utils)"
+    import pypdfium2 as pdfium  # an independent PDF renderer (PDFium), installed by the test extra
+
     exam = build_exam(kb, count=4, seed="pdf", types=types)
     folder = tmp_path / "-".join(types)
     folder.mkdir()
     pdf = folder / "exam.pdf"
     pdf.write_bytes(html_to_pdf(exam_html(exam, exam.versions[0])))
-    subprocess.run([pdftoppm, "-r", "40", "-f", "1", "-l", "1", str(pdf), str(folder / "p")], check=True)
-    page = next(folder.glob("p*.ppm")).read_bytes()
-    pixels = page[page.index(b"\n255\n") + 5 :]  # binary PPM: "P6\n<w> <h>\n255\n" then RGB
-    return sum(
-        1
-        for i in range(0, len(pixels) - 2, 3)
-        if pixels[i] > 180 and 40 < pixels[i + 1] < 110 and 60 < pixels[i + 2] < 130
-    )
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        bitmap = document[0].render(scale=40 / 72, rev_byteorder=True)  # RGB(x) byte order
+        raw, width, height, stride, channels = (
+            bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride, bitmap.n_channels
+        )
+    finally:
+        document.close()
+    count = 0
+    for y in range(height):
+        row = raw[y * stride : y * stride + width * channels]
+        for i in range(0, len(row) - 2, channels):
+            if row[i] > 180 and 40 < row[i + 1] < 110 and 60 < row[i + 2] < 130:
+                count += 1
+    return count
 
 
 def test_pdf_draws_the_map(kb: KnowledgeBase, tmp_path: Path) -> None:
