@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from studytool import __version__
+from studytool.errors import printable
 
 app = typer.Typer(
     name="studytool",
@@ -48,5 +49,5 @@ def _root(
 
 
 def err(message: str) -> None:
-    """Write one line to stderr."""
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    """Write one line to stderr (control characters escaped, so a file name cannot drive the terminal)."""
+    sys.stderr.write(printable(message.rstrip("\n")) + "\n")

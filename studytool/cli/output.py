@@ -30,6 +30,7 @@ def console(stderr: bool = False) -> Console:
         no_color=not color,
         color_system="auto" if color else None,
         highlight=False,
+        markup=False,  # a text such as '[bold]' or '[/x]' from a source prints as written
         emoji=False,
         soft_wrap=not color,
     )
