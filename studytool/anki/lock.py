@@ -3,11 +3,16 @@
 Anki updates an existing note only when the incoming `mod` is newer. The lock keeps the
 `mod` of unchanged notes, so a re-import leaves them (and the student's own edits) alone,
 while a changed note gets a newer `mod` and wins.
+
+Each note also keeps the hashes of every released text of each field (`fields`, format
+`FIELD_HASHES`), so `anki apply` can tell a student's edit from an older release.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +20,7 @@ from typing import Any
 from studytool.errors import UserError
 
 FORMAT = 1
+FIELD_HASHES = 1  # version of the per-field hash lists; another version is ignored, not trusted
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,8 @@ class Stamp:
     name: str  # fact id (notes) or note type name (models)
     hash: str
     mod: int
+    # Notes: per field, the hashes of its released texts, oldest first, the current one last.
+    fields: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass
@@ -45,6 +53,22 @@ def next_mod(old: Stamp | None, new_hash: str, now: int) -> int:
     if old.hash == new_hash:
         return old.mod
     return max(now, old.mod + 1)
+
+
+def field_hash(text: str) -> str:
+    """The short hash of one field's text as stored in the collection."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def field_history(old: Stamp | None, fields: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """Each field's released hashes after this build: the old list plus the new text's hash."""
+    known = old.fields if old is not None and len(old.fields) == len(fields) else ()
+    out = []
+    for i, text in enumerate(fields):
+        seen = known[i] if known else ()
+        h = field_hash(text)
+        out.append(seen if seen and seen[-1] == h else (*(x for x in seen if x != h), h))
+    return tuple(out)
 
 
 def read_lock(path: Path) -> Lock:
@@ -75,14 +99,18 @@ def parse_lock(text: str, path: Path) -> Lock:
             layout=str(data.get("package", {}).get("layout", "")),
             inputs=str(data.get("package", {}).get("inputs", "")),
             models={k: _stamp(v, "name") for k, v in data.get("models", {}).items()},
-            notes={k: _stamp(v, "fact") for k, v in data.get("notes", {}).items()},
+            notes={
+                k: _stamp(v, "fact", data.get("field_hashes") == FIELD_HASHES)
+                for k, v in data.get("notes", {}).items()
+            },
         )
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
         raise UserError(f"lock file {path} is corrupt ({exc}); restore it from git") from None
 
 
-def _stamp(value: Any, key: str) -> Stamp:
-    return Stamp(str(value[key]), str(value["hash"]), int(value["mod"]))
+def _stamp(value: Any, key: str, with_fields: bool = False) -> Stamp:
+    fields = tuple(tuple(str(f).split()) for f in value.get("fields", ())) if with_fields else ()
+    return Stamp(str(value[key]), str(value["hash"]), int(value["mod"]), fields)
 
 
 def _q(text: str) -> str:
@@ -93,7 +121,10 @@ def _q(text: str) -> str:
 
 
 def _line(key: str, name_key: str, s: Stamp) -> str:
-    return f'    {_q(key)}: {{"{name_key}": {_q(s.name)}, "hash": {_q(s.hash)}, "mod": {int(s.mod)}}}'
+    tail = ""
+    if s.fields:
+        tail = ', "fields": [' + ", ".join(_q(" ".join(f)) for f in s.fields) + "]"
+    return f'    {_q(key)}: {{"{name_key}": {_q(s.name)}, "hash": {_q(s.hash)}, "mod": {int(s.mod)}{tail}}}'
 
 
 def format_lock(lock: Lock) -> str:
@@ -101,6 +132,7 @@ def format_lock(lock: Lock) -> str:
     head = json.dumps(
         {
             "format": FORMAT,
+            "field_hashes": FIELD_HASHES,
             "deck": lock.deck,
             "package": {"sha256": lock.package_sha256, "layout": lock.layout, "inputs": lock.inputs},
         },
