@@ -207,7 +207,9 @@ def build_deck(
         models_json[str(mid)] = model_json(model, p.deck_id, mod)
         new_lock.models[str(mid)] = Stamp(model.name, p.model_hashes[mid], mod)
     for n, mod in zip(p.notes, mods, strict=True):
-        new_lock.notes[n.guid] = Stamp(n.fact_id, n.hash, mod, field_history(lock.notes.get(n.guid), n.fields))
+        new_lock.notes[n.guid] = Stamp(
+            n.fact_id, n.hash, mod, field_history(lock.notes.get(n.guid), n.fields)
+        )
     new_lock.layout = layout_digest(deck, p.deck_id, p.notes, p.media)
     deck_json = Deck(p.deck_id, deck, DECK_DESCRIPTION).to_json()
 
