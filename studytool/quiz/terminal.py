@@ -45,6 +45,7 @@ class _Rated:
     rating: int
     typed: str | None
     score: float | None
+    recalled: tuple[bool, ...] | None = None  # per list item, when typed
 
 
 def human_delta(seconds: float) -> str:
@@ -107,7 +108,7 @@ class Terminal:
         """Ask until the queue is empty, the limit is reached, or the user quits."""
         s = self.session
         mode = "cram (schedule untouched)" if s.options.cram else s.options.mode
-        self.say(f"{len(s.queue)} card(s) in this session · mode {mode} · {KEYS_HELP}")
+        self.say(f"{s.left()} card(s) in this session · mode {mode} · {KEYS_HELP}")
         if s.retired:
             self.say(f"{s.retired} fact(s) no longer in the sources were retired (history kept)")
         try:
@@ -147,10 +148,19 @@ class Terminal:
                 return True
             ms = int((time.monotonic() - shown) * 1000)
             ans = self.session.answer(
-                fact, rated.rating, self.now(), typed=rated.typed, score=rated.score, duration_ms=ms
+                fact,
+                rated.rating,
+                self.now(),
+                typed=rated.typed,
+                score=rated.score,
+                duration_ms=ms,
+                recalled=rated.recalled,
             )
             if ans.cram:
                 self.say(f"→ {RATINGS[rated.rating]} (cram: schedule unchanged)", "dim")
+            elif ans.label and ans.after.due:
+                due = datetime.fromisoformat(ans.after.due).astimezone()
+                self.say(f"→ {RATINGS[rated.rating]} · next in {ans.label} · due {due:%Y-%m-%d %H:%M}", "dim")
             elif ans.after.due:
                 wait = (datetime.fromisoformat(ans.after.due) - self.now()).total_seconds()
                 self.say(f"→ {RATINGS[rated.rating]} · next in {human_delta(wait)}", "dim")
@@ -193,7 +203,8 @@ class Terminal:
         verdict = grade(fact, typed, self.names)
         self._show_verdict(verdict)
         self._show_answer(fact)
-        return _Rated(self._grade(verdict.suggested), typed, verdict.score)
+        recalled = tuple(item not in verdict.missed for item in fact.items) if fact.items else None
+        return _Rated(self._grade(verdict.suggested), typed, verdict.score, recalled)
 
     def _ask_choice(self, fact: Fact, choice: Choice) -> _Rated:
         for i, opt in enumerate(choice.options, 1):

@@ -11,7 +11,7 @@ import json
 import os
 import sqlite3
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from studytool.clock import to_text
 from studytool.errors import UserError
 from studytool.review.migrations import MIGRATIONS, SCHEMA_VERSION
-from studytool.review.scheduling import card_id, due_of, review
+from studytool.review.scheduling import card_id, due_of, review, short_interval
 
 if TYPE_CHECKING:
     from fsrs import Scheduler
@@ -89,6 +89,7 @@ class Answer:
     before: Snapshot
     after: Snapshot
     cram: bool
+    label: str = ""  # the store's own words for the new interval ("10m", "4d"), if it has them
 
     @property
     def became_leech(self) -> bool:
@@ -134,6 +135,8 @@ def _statements(script: str) -> Iterator[str]:
 
 class Store:
     """An open review state. Use `open_store` to get one; close it when done."""
+
+    live = False  # the engine keeps the queue (see studytool.review.base)
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
@@ -253,6 +256,24 @@ class Store:
             ).fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
+    def top(self) -> str | None:
+        """Not a live store: the engine's queue decides."""
+        return None
+
+    def left(self) -> int | None:
+        """Not a live store: the engine counts its queue."""
+        return None
+
+    def previews(self, fact_id: str, now: datetime, scheduler: Scheduler | None) -> dict[int, str]:
+        """Each rating's next interval from now ("1m", "10m", "4d"); {} when cramming."""
+        if scheduler is None:
+            return {}
+        card = self.snapshot(fact_id).card
+        return {
+            r: short_interval((due_of(review(scheduler, fact_id, card, r, now)) - now).total_seconds())
+            for r in (1, 2, 3, 4)
+        }
+
     # -- answers ------------------------------------------------------------------
     def answer(
         self,
@@ -266,8 +287,12 @@ class Store:
         score: float | None = None,
         duration_ms: int | None = None,
         cram: bool = False,
+        recalled: Sequence[bool] | None = None,
     ) -> Answer:
-        """Log one answer and (unless cramming) reschedule the fact, in one transaction."""
+        """Log one answer and (unless cramming) reschedule the fact, in one transaction.
+
+        The built-in store schedules a list fact as one card, so `recalled` (per item) is unused.
+        """
         if rating not in (1, 2, 3, 4):
             raise ValueError(f"rating must be 1-4, not {rating}")
         with self.transaction() as db:
