@@ -69,3 +69,80 @@ def apply(
         f"{len(report.kept)} edits kept, {len(report.conflicts)} conflicts, {len(report.retagged)} retagged"
     )
     return 0
+
+
+@anki_app.command("sync")
+def sync(
+    collection: CollectionOpt,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint", help="A self-hosted sync server's URL (default: AnkiWeb).", show_default=False
+        ),
+    ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user", help="Sync user (default STUDYTOOL_ANKI_USER, else asked).", show_default=False
+        ),
+    ] = None,
+    full: Annotated[
+        str | None,
+        typer.Option(
+            "--full",
+            help="When only a one-way sync can settle it: 'upload' (keep this collection) or 'download'.",
+            show_default=False,
+        ),
+    ] = None,
+    no_media: Annotated[bool, typer.Option("--no-media", help="Sync the collection only.")] = False,
+) -> int:
+    """Sync the collection with AnkiWeb or a self-hosted server, media included.
+
+    The password comes from STUDYTOOL_ANKI_PASSWORD or a prompt and is never stored; the sync key
+    the server returns is kept beside the collection (studytool-sync.json, owner-only), as Anki
+    keeps it in its profile. A first sync uploads or downloads the whole collection. When both
+    sides changed in a way only a one-way sync can settle, you are asked which side to keep
+    (or say it with --full). Close desktop Anki first.
+
+    Example: studytool anki sync --collection collection.anki2 --endpoint http://127.0.0.1:8080/
+    """
+    import os
+    import sys
+
+    from studytool.anki.sync import FULL_CHOICES, PASSWORD_ENV, USER_ENV, read_key, sync_collection
+    from studytool.errors import UserError
+
+    if full is not None and full not in FULL_CHOICES:
+        raise UserError(f"--full takes 'upload' or 'download', not {full!r}")
+    interactive = sys.stdin.isatty()
+
+    def credentials() -> tuple[str, str]:
+        name = user or os.environ.get(USER_ENV) or read_key(collection).get("user")
+        password = os.environ.get(PASSWORD_ENV)
+        if (not name or not password) and not interactive:
+            raise UserError(f"log in needed: set {USER_ENV} and {PASSWORD_ENV}, or run on a terminal")
+        name = name or typer.prompt("Sync user (e-mail)")
+        password = password or typer.prompt(f"Password for {name}", hide_input=True)
+        return name, password
+
+    def ask_full() -> str | None:
+        if full is not None:
+            return full
+        if not interactive:
+            return None
+        typer.echo(
+            "This collection and the server's copy both changed in a way a normal sync cannot merge.\n"
+            "  upload:   keep THIS collection, replace the server's (other devices then download it)\n"
+            "  download: keep the SERVER's and replace this collection (changes made here are lost)"
+        )
+        answer = typer.prompt("Keep which side? upload / download / cancel", default="cancel")
+        return answer.strip().lower() if answer.strip().lower() in FULL_CHOICES else None
+
+    report = sync_collection(
+        collection, endpoint=endpoint, credentials=credentials, ask_full=ask_full, media=not no_media
+    )
+    media = " and media" if report.media else ""
+    typer.echo(f"synced{media} with {report.endpoint}: {report.kind}")
+    if report.server_message:
+        typer.echo(f"server says: {report.server_message}")
+    return 0
