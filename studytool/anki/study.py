@@ -93,6 +93,20 @@ class AnkiStore:
         q = self.col.sched.get_queued_cards(fetch_limit=1)
         return int(q.new_count) + int(q.learning_count) + int(q.review_count)
 
+    def why_empty(self) -> str:
+        """Why Anki's queue is empty, in Anki's terms, and how to go on."""
+        info = self.col.sched.congratulations_info()
+        if info.new_remaining or info.review_remaining:
+            return (
+                "today's limits of your Anki preset are used up (new cards or reviews are left); "
+                "raise them in Anki (deck options) or come back tomorrow"
+            )
+        if info.learn_remaining:
+            return f"nothing due now; a learning card is due in {round(info.secs_until_next_learn / 60)} min"
+        due = self.next_due()
+        when = f"; the next card is due {due.astimezone():%Y-%m-%d %H:%M}" if due else ""
+        return f"nothing is due in Anki's deck{when}"
+
     def previews(self, fact_id: str, now: datetime, scheduler: Scheduler | None) -> dict[int, str]:
         """Anki's own button labels for the card at the top of its queue."""
         queued = self._top_card()

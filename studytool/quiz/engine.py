@@ -136,6 +136,32 @@ class Session:
         live = self.store.left() if self.store.live else None
         return len(self.queue) if live is None else live
 
+    def why_empty(self, now: datetime) -> str:
+        """Why there is nothing to study, and how to go on."""
+        if not self.facts:
+            return "the selection is empty: no facts match --muscle/--facet"
+        live = self.store.why_empty()
+        if live is not None:
+            return live
+        rows = self.store.rows()
+        stamp = to_text(now)
+        waiting = [
+            fid
+            for fid in self.facts
+            if fid in rows and rows[fid].state == NEW and not (rows[fid].buried_until or "") > stamp
+        ]
+        if waiting and not self.options.cram:
+            start, end = day_bounds(study_day(now, self.options.day_start), self.options.day_start)
+            done = self.store.introduced_between(start, end)
+            return (
+                f"today's new-card limit is used up ({done} new today, --new {self.options.new_per_day}); "
+                f"{len(waiting)} new fact(s) wait: run with --new {done + 10} for more, or come back tomorrow"
+            )
+        due = self.store.next_due()
+        if due is None:
+            return "nothing is due and no new facts are left (buried facts come back tomorrow)"
+        return f"nothing is due; the next card is due {due.astimezone():%Y-%m-%d %H:%M}"
+
     def previews(self, fact: Fact, now: datetime) -> dict[int, str]:
         """Each rating's next interval for this fact ("10m", "4d"); {} when cramming."""
         return self.store.previews(fact.id, now, self.scheduler)

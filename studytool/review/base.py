@@ -34,6 +34,8 @@ class ReviewStore(Protocol):
 
     def left(self) -> int | None: ...
 
+    def why_empty(self) -> str | None: ...
+
     def answer(
         self,
         fact_id: str,

@@ -264,6 +264,10 @@ class Store:
         """Not a live store: the engine counts its queue."""
         return None
 
+    def why_empty(self) -> str | None:
+        """Not a live store: the engine explains an empty queue."""
+        return None
+
     def previews(self, fact_id: str, now: datetime, scheduler: Scheduler | None) -> dict[int, str]:
         """Each rating's next interval from now ("1m", "10m", "4d"); {} when cramming."""
         if scheduler is None:
