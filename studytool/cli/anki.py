@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from studytool.cli._app import app
+from studytool.cli.quiz import StateOpt, reviews_app
 
 anki_app = typer.Typer(
     name="anki",
@@ -146,3 +147,42 @@ def sync(
     if report.server_message:
         typer.echo(f"server says: {report.server_message}")
     return 0
+
+
+def _move(direction: str, collection: Path, state: Path | None, deck_name: str) -> int:
+    from studytool.anki.history import move_history
+
+    report = move_history(direction, state, collection, deck_name)
+    where = "into the collection" if direction == "push" else "into the built-in store"
+    typer.echo(
+        f"{direction}: {report.reviews} review(s) copied {where}, {report.cards} card(s) rescheduled, "
+        f"{report.skipped} already there"
+    )
+    return 0
+
+
+DeckNameOpt = Annotated[str, typer.Option("--deck-name", help="The deck in the collection.")]
+
+
+@reviews_app.command("push")
+def push(collection: CollectionOpt, state: StateOpt = None, deck_name: DeckNameOpt = "Trigger Points") -> int:
+    """Carry the built-in store's review history into an Anki collection.
+
+    Each answer becomes a review-log row on the fact's cards, and each card gets the FSRS memory
+    state and due date the built-in store computed. A second run adds nothing. Close Anki first.
+
+    Example: studytool reviews push --collection collection.anki2
+    """
+    return _move("push", collection, state, deck_name)
+
+
+@reviews_app.command("pull")
+def pull(collection: CollectionOpt, state: StateOpt = None, deck_name: DeckNameOpt = "Trigger Points") -> int:
+    """Carry Anki's review history of the deck's cards into the built-in store.
+
+    The built-in store then replays each fact's answers through FSRS in time order. A second run
+    adds nothing.
+
+    Example: studytool reviews pull --collection collection.anki2
+    """
+    return _move("pull", collection, state, deck_name)

@@ -387,6 +387,31 @@ class Store:
             )
             return restored
 
+    def replay(self, fact_id: str, scheduler: Scheduler) -> Snapshot:
+        """Recompute a fact's state from its live answers in time order (after pulling history)."""
+        with self.transaction() as db:
+            answers = db.execute(
+                f"SELECT r.time, r.rating FROM reviews r WHERE r.fact_id = ? AND {LIVE_ANSWER} "
+                "AND r.cram = 0 ORDER BY r.time, r.id",
+                (fact_id,),
+            ).fetchall()
+            snap = Snapshot()
+            for time, rating in answers:
+                card = review(scheduler, fact_id, snap.card, int(rating), datetime.fromisoformat(time))
+                fails = snap.fails + (rating == 1)
+                snap = Snapshot(
+                    state=int(card["state"]),
+                    due=to_text(due_of(card)),
+                    card=card,
+                    reps=snap.reps + 1,
+                    lapses=snap.lapses + (rating == 1 and snap.state == REVIEW),
+                    fails=fails,
+                    leech=int(bool(snap.leech) or fails >= LEECH_FAILS),
+                    introduced=snap.introduced or time,
+                )
+            self._write(db, fact_id, snap)
+        return snap
+
     def bury(self, fact_id: str, until: datetime) -> None:
         """Hide a fact from queues until `until` (the next study day)."""
         with self.transaction() as db:
