@@ -56,21 +56,15 @@ def phone_review(col: Any, rating: int = 3) -> int:
     return int(card.id)
 
 
-def desktop_sync(path: Path, srv: Server, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = env_with(STUDYTOOL_ANKI_USER=srv.user, STUDYTOOL_ANKI_PASSWORD=srv.password)
+def desktop_sync(
+    path: Path, srv: Server, *extra: str, login: bool = True
+) -> subprocess.CompletedProcess[str]:
+    env = (
+        env_with(STUDYTOOL_ANKI_USER=srv.user, STUDYTOOL_ANKI_PASSWORD=srv.password) if login else env_with()
+    )
+    args = ["anki", "sync", "--collection", str(path), "--endpoint", srv.endpoint, *extra]
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "studytool",
-            "anki",
-            "sync",
-            "--collection",
-            str(path),
-            "--endpoint",
-            srv.endpoint,
-            *extra,
-        ],
+        [sys.executable, "-m", "studytool", *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -188,23 +182,6 @@ def test_a_wrong_password_is_a_clear_error_and_nothing_is_stored(server: Server,
 def test_without_a_terminal_or_password_it_says_how_to_log_in(server: Server, tmp_path: Path) -> None:
     desk = tmp_path / "desktop" / "collection.anki2"
     new_collection(desk.parent).close()
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "studytool",
-            "anki",
-            "sync",
-            "--collection",
-            str(desk),
-            "--endpoint",
-            server.endpoint,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env_with(),
-        stdin=subprocess.DEVNULL,
-    )
+    proc = desktop_sync(desk, server, login=False)
     assert proc.returncode == 2
     assert "STUDYTOOL_ANKI_PASSWORD" in proc.stderr

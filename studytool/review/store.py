@@ -104,6 +104,22 @@ def _snapshot(row: sqlite3.Row | tuple[Any, ...]) -> Snapshot:
     return Snapshot(state, due, json.loads(card) if card else None, reps, lapses, fails, leech, introduced)
 
 
+def _reviewed(scheduler: Scheduler, fact_id: str, before: Snapshot, rating: int, now: datetime) -> Snapshot:
+    """The state after one rating at `now`, FSRS computing the card."""
+    card = review(scheduler, fact_id, before.card, rating, now)
+    fails = before.fails + (rating == 1)
+    return Snapshot(
+        state=int(card["state"]),
+        due=to_text(due_of(card)),
+        card=card,
+        reps=before.reps + 1,
+        lapses=before.lapses + (rating == 1 and before.state == REVIEW),
+        fails=fails,
+        leech=int(bool(before.leech) or fails >= LEECH_FAILS),
+        introduced=before.introduced or to_text(now),
+    )
+
+
 def _writable(path: Path) -> bool:
     """os.access alone says yes to root; also require a write bit in the mode."""
     try:
@@ -308,18 +324,7 @@ class Store:
             if not cram:
                 if scheduler is None:
                     raise ValueError("a scheduler is needed outside cram mode")
-                card = review(scheduler, fact_id, before.card, rating, now)
-                fails = before.fails + (rating == 1)
-                after = Snapshot(
-                    state=int(card["state"]),
-                    due=to_text(due_of(card)),
-                    card=card,
-                    reps=before.reps + 1,
-                    lapses=before.lapses + (rating == 1 and before.state == REVIEW),
-                    fails=fails,
-                    leech=int(bool(before.leech) or fails >= LEECH_FAILS),
-                    introduced=before.introduced or to_text(now),
-                )
+                after = _reviewed(scheduler, fact_id, before, rating, now)
                 self._write(db, fact_id, after)
             cur = db.execute(
                 """INSERT INTO reviews (fact_id, time, kind, rating, duration_ms, mode, typed, score,
@@ -397,18 +402,7 @@ class Store:
             ).fetchall()
             snap = Snapshot()
             for time, rating in answers:
-                card = review(scheduler, fact_id, snap.card, int(rating), datetime.fromisoformat(time))
-                fails = snap.fails + (rating == 1)
-                snap = Snapshot(
-                    state=int(card["state"]),
-                    due=to_text(due_of(card)),
-                    card=card,
-                    reps=snap.reps + 1,
-                    lapses=snap.lapses + (rating == 1 and snap.state == REVIEW),
-                    fails=fails,
-                    leech=int(bool(snap.leech) or fails >= LEECH_FAILS),
-                    introduced=snap.introduced or time,
-                )
+                snap = _reviewed(scheduler, fact_id, snap, int(rating), datetime.fromisoformat(time))
             self._write(db, fact_id, snap)
         return snap
 
