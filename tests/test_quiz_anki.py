@@ -48,6 +48,7 @@ def flip(child: pexpect.spawn, grade: str) -> tuple[str, str, str]:
     """Reveal, grade, and return the (rating, interval, due) line the quiz printed."""
     child.expect("Enter to reveal")
     child.sendline("")
+    child.expect(r"Again \S+ · Hard \S+ · Good \S+ · Easy \S+")  # Anki's own button labels
     child.expect("Grade")
     child.sendline(grade)
     child.expect(DUE)
@@ -150,3 +151,24 @@ def test_a_list_grades_each_item_card_on_its_own(desk: tuple[Path, Path]) -> Non
         assert by_ord == {0: 3, 1: 1, 2: 3}
     finally:
         col.close()
+
+
+def test_an_empty_anki_session_says_why(desk: tuple[Path, Path]) -> None:
+    src, path = desk
+    col = new_collection(path.parent)
+    try:
+        conf = col.decks.config_dict_for_deck_id(col.decks.id_for_name("Trigger Points"))
+        conf["new"]["perDay"] = 1  # the student's preset: one new card a day
+        col.decks.update_config(conf)
+    finally:
+        col.close()
+    child = spawn(src, path)
+    flip(child, "4")  # Easy: out of today's queue
+    child.expect("Reviewed 1")
+    child.expect(pexpect.EOF)
+    child.close()
+    again = spawn(src, path)
+    again.expect("Nothing to study: today's limits of your Anki preset are used up")
+    again.expect(pexpect.EOF)
+    again.close()
+    assert again.exitstatus == 0
