@@ -165,8 +165,19 @@ def test_a_conflict_needs_an_answer(server: Server, tmp_path: Path) -> None:
     stuck = desktop_sync(desk, server)
     assert stuck.returncode == 2
     assert "--full upload" in stuck.stderr and "--full download" in stuck.stderr
-    done = desktop_sync(desk, server, "--full", "upload")
-    assert done.returncode == 0 and "full upload" in done.stdout, done.stderr
+    # On a terminal the same conflict is a question; the answer decides.
+    env = env_with(STUDYTOOL_ANKI_USER=server.user, STUDYTOOL_ANKI_PASSWORD=server.password)
+    args = ["-m", "studytool", "anki", "sync", "--collection", str(desk), "--endpoint", server.endpoint]
+    child = pexpect.spawn(sys.executable, args, env=env, cwd=str(ROOT), encoding="utf-8", timeout=60)
+    child.expect("both changed in a way a normal sync cannot merge")
+    child.expect("Keep which side")
+    child.sendline("upload")
+    child.expect("full upload")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    after = desktop_sync(desk, server)
+    assert after.returncode == 0 and "normal sync" in after.stdout, after.stderr
 
 
 def test_a_wrong_password_is_a_clear_error_and_nothing_is_stored(server: Server, tmp_path: Path) -> None:
