@@ -37,7 +37,21 @@ def test_the_scan_sees_a_violation(tmp_path: Path) -> None:
     assert {"typer", "studytool.cli"} <= _imports(bad)
 
 
-def test_nothing_imports_the_agpl_anki_package() -> None:
-    """The AGPL `anki` package is test-only: nothing in studytool may import it."""
-    users = [str(p) for p in PACKAGE.rglob("*.py") if any(n.split(".")[0] == "anki" for n in _imports(p))]
-    assert users == []
+# The modules of the optional extra `studytool[anki]`: the only ones that may import Anki's
+# AGPL library, and only the CLI (inside its commands) may import them.
+ANKI_EXTRA = {"collection.py", "apply.py", "study.py", "sync.py", "history.py"}
+
+
+def test_only_the_anki_extra_imports_the_agpl_anki_package() -> None:
+    users = {
+        p.relative_to(PACKAGE).as_posix()
+        for p in PACKAGE.rglob("*.py")
+        if any(n.split(".")[0] == "anki" for n in _imports(p))
+    }
+    assert users <= {f"anki/{name}" for name in ANKI_EXTRA}, users
+    extra = {f"studytool.anki.{name.removesuffix('.py')}" for name in ANKI_EXTRA}
+    for p in PACKAGE.rglob("*.py"):
+        rel = p.relative_to(PACKAGE).as_posix()
+        if rel.startswith("cli/") or rel in {f"anki/{n}" for n in ANKI_EXTRA}:
+            continue
+        assert not (_imports(p) & extra), f"{rel} imports the anki extra"

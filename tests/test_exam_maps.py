@@ -10,7 +10,6 @@ import json
 import os
 import random
 import re
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -286,10 +285,10 @@ def test_same_bytes_under_any_hash_seed(tmp_path: Path) -> None:
 
 def red_pixels(kb: KnowledgeBase, tmp_path: Path, types: tuple[str, ...]) -> int:
     """Pixels of the map's essential-pain red on page 1 of a 4-question PDF exam."""
+    import pypdfium2 as pdfium  # an independent PDF renderer (PDFium), installed by the test extra
+
     from studytool.exam.render_html import exam_html
     from studytool.exam.render_pdf import html_to_pdf
-
-    import pypdfium2 as pdfium  # an independent PDF renderer (PDFium), installed by the test extra
 
     exam = build_exam(kb, count=4, seed="pdf", types=types)
     folder = tmp_path / "-".join(types)
@@ -300,7 +299,11 @@ def red_pixels(kb: KnowledgeBase, tmp_path: Path, types: tuple[str, ...]) -> int
     try:
         bitmap = document[0].render(scale=40 / 72, rev_byteorder=True)  # RGB(x) byte order
         raw, width, height, stride, channels = (
-            bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride, bitmap.n_channels
+            bytes(bitmap.buffer),
+            bitmap.width,
+            bitmap.height,
+            bitmap.stride,
+            bitmap.n_channels,
         )
     finally:
         document.close()

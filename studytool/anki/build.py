@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from studytool.anki.inputs import SEAL_KEY, blank_seal, input_digest, seal
-from studytool.anki.lock import Lock, Stamp, format_lock, next_mod, read_lock, read_lock_text
+from studytool.anki.lock import (
+    Lock,
+    Stamp,
+    field_history,
+    format_lock,
+    next_mod,
+    read_lock,
+    read_lock_text,
+)
 from studytool.anki.maps import plan_maps
 from studytool.anki.notetypes import model_json, models
 from studytool.anki.package import MediaFile, Progress, layout_digest, write_collection, write_zip
@@ -251,7 +259,9 @@ def _write_locked(
         models_json[str(mid)] = model_json(model, p.deck_id, mod)
         new_lock.models[str(mid)] = Stamp(model.name, p.model_hashes[mid], mod)
     for n, mod in zip(p.notes, mods, strict=True):
-        new_lock.notes[n.guid] = Stamp(n.fact_id, n.hash, mod)
+        new_lock.notes[n.guid] = Stamp(
+            n.fact_id, n.hash, mod, field_history(lock.notes.get(n.guid), n.fields)
+        )
     new_lock.layout = layout_digest(deck, p.deck_id, p.notes, p.media)
     deck_json = Deck(p.deck_id, deck, DECK_DESCRIPTION).to_json()
 

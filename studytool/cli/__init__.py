@@ -12,6 +12,7 @@ import gc
 import os
 import sys
 
+from studytool.cli import anki as _anki  # noqa: F401
 from studytool.cli import build as _build  # noqa: F401
 from studytool.cli import exam as _exam  # noqa: F401
 from studytool.cli import importer as _importer  # noqa: F401  (registers commands)

@@ -47,11 +47,22 @@ def quiz(
     cram: Annotated[bool, typer.Option("--cram", help="Practise without touching the schedule.")] = False,
     retention: Annotated[float, typer.Option("--retention", help="Desired retention, 0.70-0.99.")] = 0.9,
     day_start: DayStartOpt = None,
+    anki: Annotated[
+        Path | None,
+        typer.Option(
+            "--anki",
+            help="Study inside this Anki collection (collection.anki2), with Anki's own scheduler.",
+            show_default=False,
+        ),
+    ] = None,
+    deck_name: Annotated[str, typer.Option("--deck-name", help="The deck, with --anki.")] = "Trigger Points",
 ) -> int:
     """Study due and new facts in the terminal, scheduled with FSRS.
 
     Keys at any prompt: u undo, s bury until tomorrow, e show the source entry, q quit.
-    Input that is not a terminal is read line by line.
+    Input that is not a terminal is read line by line. With --anki the session studies the
+    deck inside your Anki collection: Anki's queue, limits, preset and FSRS, its review log
+    and its undo (needs pip install 'studytool[anki]'; close desktop Anki first).
 
     Example: studytool quiz --mode type --muscle gluteus-medius --new 5
     """
@@ -82,6 +93,17 @@ def quiz(
     if isinstance(stdin, io.TextIOWrapper):
         # A typed answer with bytes that are not UTF-8 is graded as typed (with U+FFFD), never a crash.
         stdin.reconfigure(errors="replace")
+    if anki is not None:
+        from studytool.anki.collection import open_collection
+        from studytool.anki.study import AnkiStore
+        from studytool.errors import UserError
+
+        if cram or options.muscles or options.facets or state is not None:
+            raise UserError("--anki studies Anki's own queue: drop --cram, --muscle, --facet and --state")
+        with open_collection(anki) as col:
+            session = Session.start(AnkiStore(col, deck_name), kb, options, now)
+            Terminal(session, console(), stdin).run()
+        return 0
     with open_store(state) as store:
         session = Session.start(store, kb, options, now)
         Terminal(session, console(), stdin).run()

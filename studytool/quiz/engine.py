@@ -1,8 +1,10 @@
 """The session engine: queue, answers, undo and bury. Pure: no terminal I/O, `now` is a parameter.
 
-The queue holds due facts first (oldest due first), then new facts in curriculum order, up
-to the per-study-day budget (`new_per_day` minus the facts already introduced today in any
-session). Facts answered into a short learning step come back later in the same session.
+The engine talks to any `ReviewStore` (the built-in SQLite store or an Anki collection). With
+the built-in store the queue holds due facts first (oldest due first), then new facts in
+curriculum order, up to the per-study-day budget (`new_per_day` minus the facts already
+introduced today in any session); facts answered into a short learning step come back later
+in the same session. A live store (Anki) keeps its own queue and the engine follows it.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from studytool.errors import UserError
 from studytool.facts import derive_facts
 from studytool.model import Fact, KnowledgeBase
 from studytool.review.scheduling import make_scheduler
-from studytool.review.store import NEW, REVIEW, Answer, Store
+from studytool.review.store import NEW, REVIEW, Answer
 
 if TYPE_CHECKING:
     from fsrs import Scheduler
+
+    from studytool.review.base import ReviewStore
 
 MODES = ("flip", "type", "choice")
 LEARN_AHEAD = timedelta(minutes=20)
@@ -79,7 +83,7 @@ class Session:
 
     def __init__(
         self,
-        store: Store,
+        store: ReviewStore,
         kb: KnowledgeBase,
         facts: Sequence[Fact],
         options: SessionOptions,
@@ -98,7 +102,7 @@ class Session:
 
     # -- construction -----------------------------------------------------------------
     @classmethod
-    def start(cls, store: Store, kb: KnowledgeBase, options: SessionOptions, now: datetime) -> Session:
+    def start(cls, store: ReviewStore, kb: KnowledgeBase, options: SessionOptions, now: datetime) -> Session:
         """Record the current facts (retiring vanished ones) and build the queue."""
         options.check()
         # Made (and --retention checked) before anything is written to the store.
@@ -122,7 +126,45 @@ class Session:
         """The next fact to ask, or None when the session is over."""
         if self.options.limit is not None and self.answered >= self.options.limit:
             return None
+        if self.store.live:
+            top = self.store.top()
+            return self.facts.get(top) if top else None
         return self.queue[0] if self.queue else None
+
+    def left(self) -> int:
+        """Cards left in this session (a live store counts Anki's cards left today)."""
+        live = self.store.left() if self.store.live else None
+        return len(self.queue) if live is None else live
+
+    def why_empty(self, now: datetime) -> str:
+        """Why there is nothing to study, and how to go on."""
+        if not self.facts:
+            return "the selection is empty: no facts match --muscle/--facet"
+        live = self.store.why_empty()
+        if live is not None:
+            return live
+        rows = self.store.rows()
+        stamp = to_text(now)
+        waiting = [
+            fid
+            for fid in self.facts
+            if fid in rows and rows[fid].state == NEW and not (rows[fid].buried_until or "") > stamp
+        ]
+        if waiting and not self.options.cram:
+            start, end = day_bounds(study_day(now, self.options.day_start), self.options.day_start)
+            done = self.store.introduced_between(start, end)
+            return (
+                f"today's new-card limit is used up ({done} new today, --new {self.options.new_per_day}); "
+                f"{len(waiting)} new fact(s) wait: run with --new {done + 10} for more, or come back tomorrow"
+            )
+        due = self.store.next_due()
+        if due is None:
+            return "nothing is due and no new facts are left (buried facts come back tomorrow)"
+        return f"nothing is due; the next card is due {due.astimezone():%Y-%m-%d %H:%M}"
+
+    def previews(self, fact: Fact, now: datetime) -> dict[int, str]:
+        """Each rating's next interval for this fact ("10m", "4d"); {} when cramming."""
+        return self.store.previews(fact.id, now, self.scheduler)
 
     def answer(
         self,
@@ -133,8 +175,10 @@ class Session:
         typed: str | None = None,
         score: float | None = None,
         duration_ms: int | None = None,
+        recalled: Sequence[bool] | None = None,
     ) -> Answer:
-        """Log one answer (one transaction) and move on."""
+        """Log one answer (one transaction) and move on; `recalled` says, for a list, which items
+        were recalled (a store that keeps one card per item grades each on its own)."""
         if self.queue and self.queue[0].id == fact.id:
             self.queue.popleft()
         ans = self.store.answer(
@@ -147,9 +191,15 @@ class Session:
             score=score,
             duration_ms=duration_ms,
             cram=self.options.cram,
+            recalled=recalled,
         )
         requeued = False
-        if not self.options.cram and ans.after.due and ans.after.due <= to_text(now + LEARN_AHEAD):
+        if (
+            not self.store.live
+            and not self.options.cram
+            and ans.after.due
+            and ans.after.due <= to_text(now + LEARN_AHEAD)
+        ):
             self.queue.append(fact)
             requeued = True
         self.history.append(_Done(ans, fact, requeued))
@@ -190,7 +240,9 @@ class Session:
         )
 
 
-def build_queue(store: Store, facts: Sequence[Fact], options: SessionOptions, now: datetime) -> list[Fact]:
+def build_queue(
+    store: ReviewStore, facts: Sequence[Fact], options: SessionOptions, now: datetime
+) -> list[Fact]:
     """Due facts (oldest first), then new facts within today's budget; cram takes everything."""
     rows = store.rows()
     stamp = to_text(now)

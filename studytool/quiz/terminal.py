@@ -1,5 +1,8 @@
-"""The terminal front end: the only code that reads keys. Line-based, so a TTY, pexpect and a pipe
-behave the same way.
+"""The terminal front end: the only code that reads keys.
+
+On a terminal the reveal and grade prompts take single keys (space or Enter reveals, 1-4 grade
+at once) and show each grade's next interval and a progress line; typed answers are lines.
+Input that is not a terminal keeps the line protocol: one line per prompt.
 
 Every prompt also takes the session keys: ``u`` undo the last answer, ``s`` bury this fact
 until tomorrow, ``e`` show its source entry, ``q`` end the session. End of input ends the
@@ -20,6 +23,7 @@ from studytool.model import Entry, Fact
 from studytool.quiz.choice import Choice, grade_choice, make_choice, parse_picks
 from studytool.quiz.engine import Session, Summary
 from studytool.quiz.grading import Verdict, grade
+from studytool.quiz.keys import EOF_KEY, read_key, single_keys
 from studytool.review.scheduling import RATINGS
 from studytool.review.store import LEECH_FAILS
 from studytool.textnorm import normalize
@@ -45,6 +49,7 @@ class _Rated:
     rating: int
     typed: str | None
     score: float | None
+    recalled: tuple[bool, ...] | None = None  # per list item, when typed
 
 
 def human_delta(seconds: float) -> str:
@@ -56,6 +61,13 @@ def human_delta(seconds: float) -> str:
     if seconds < 86400 * 1.5:
         return f"{round(seconds / 3600)} h"
     return f"{round(seconds / 86400)} days"
+
+
+def _gives_away(value: str, fact: Fact) -> bool:
+    """True when an entry line holds the fact's answer (or one of its items)."""
+    text = normalize(value)
+    answers = [normalize(a) for a in (fact.answer, *fact.items) if a.strip()]
+    return any(a and (a in text or text in a) for a in answers)
 
 
 class Terminal:
@@ -78,6 +90,9 @@ class Terminal:
         isatty = getattr(stdin, "isatty", None)
         # A pipe does not echo what it feeds us: print it, so transcripts read like a session.
         self.echo = not (isatty and isatty())
+        self.keys = not self.echo and single_keys(stdin)
+        self.revealed = False
+        self.current: Fact | None = None
 
     # -- output / input ------------------------------------------------------------------
     def say(self, text: str = "", style: str | None = None) -> None:
@@ -102,14 +117,33 @@ class Terminal:
             raise _Command(text.strip().lower())
         return text
 
+    def key(self, prompt: str) -> str:
+        """One key on a terminal ('' for Enter or space), else one line; commands as in `read`."""
+        if not self.keys:
+            return self.read(prompt)
+        from rich.text import Text
+
+        self.console.print(Text(prompt, style="bold"), end="")
+        self.console.file.flush()
+        key = read_key(self.stdin)
+        if key in ("", EOF_KEY):
+            self.say()
+            raise _Command("q")
+        self.say("" if key == "\n" else key)
+        if key.lower() in COMMANDS:
+            raise _Command(key.lower())
+        return "" if key == "\n" else key
+
     # -- the loop -------------------------------------------------------------------------
     def run(self) -> Summary:
         """Ask until the queue is empty, the limit is reached, or the user quits."""
         s = self.session
         mode = "cram (schedule untouched)" if s.options.cram else s.options.mode
-        self.say(f"{len(s.queue)} card(s) in this session · mode {mode} · {KEYS_HELP}")
+        self.say(f"{s.left()} card(s) in this session · mode {mode} · {KEYS_HELP}")
         if s.retired:
             self.say(f"{s.retired} fact(s) no longer in the sources were retired (history kept)")
+        if s.next() is None:
+            self.say(f"Nothing to study: {s.why_empty(self.now())}", "yellow")
         try:
             while (fact := s.next()) is not None:
                 if not self._card(fact):
@@ -123,8 +157,13 @@ class Terminal:
     def _card(self, fact: Fact) -> bool:
         """Ask one fact; False when the session should end."""
         shown = time.monotonic()
+        self.revealed = False
+        self.current = fact
         self.say()
-        self.say(f"[{self.session.answered + 1}] {fact.muscle} · {fact.facet}", "dim")
+        head = f"[{self.session.answered + 1}] {fact.muscle} · {fact.facet}"
+        if self.keys:
+            head += f"   done {self.session.answered} · left {self.session.left()}"
+        self.say(head, "dim")
         self.say(fact.question, "bold cyan")
         while True:
             try:
@@ -147,10 +186,19 @@ class Terminal:
                 return True
             ms = int((time.monotonic() - shown) * 1000)
             ans = self.session.answer(
-                fact, rated.rating, self.now(), typed=rated.typed, score=rated.score, duration_ms=ms
+                fact,
+                rated.rating,
+                self.now(),
+                typed=rated.typed,
+                score=rated.score,
+                duration_ms=ms,
+                recalled=rated.recalled,
             )
             if ans.cram:
                 self.say(f"→ {RATINGS[rated.rating]} (cram: schedule unchanged)", "dim")
+            elif ans.label and ans.after.due:
+                due = datetime.fromisoformat(ans.after.due).astimezone()
+                self.say(f"→ {RATINGS[rated.rating]} · next in {ans.label} · due {due:%Y-%m-%d %H:%M}", "dim")
             elif ans.after.due:
                 wait = (datetime.fromisoformat(ans.after.due) - self.now()).total_seconds()
                 self.say(f"→ {RATINGS[rated.rating]} · next in {human_delta(wait)}", "dim")
@@ -175,7 +223,7 @@ class Terminal:
 
     # -- modes ----------------------------------------------------------------------------
     def _ask_flip(self, fact: Fact) -> _Rated:
-        while self.read("Enter to reveal: ").strip():
+        while self.key("Enter to reveal: ").strip():
             self.say(f"press Enter to see the answer ({KEYS_HELP})", "yellow")
         self._show_answer(fact)
         return _Rated(self._grade(None), None, None)
@@ -190,10 +238,15 @@ class Terminal:
             typed = "\n".join(lines).strip()
         else:
             typed = self.read("Your answer: ").strip()
+        if not typed:  # "show me": no verdict, no suggested Again
+            self.say("(no answer typed: here it is; grade yourself)", "dim")
+            self._show_answer(fact)
+            return _Rated(self._grade(None), None, None)
         verdict = grade(fact, typed, self.names)
         self._show_verdict(verdict)
         self._show_answer(fact)
-        return _Rated(self._grade(verdict.suggested), typed, verdict.score)
+        recalled = tuple(item not in verdict.missed for item in fact.items) if fact.items else None
+        return _Rated(self._grade(verdict.suggested), typed, verdict.score, recalled)
 
     def _ask_choice(self, fact: Fact, choice: Choice) -> _Rated:
         for i, opt in enumerate(choice.options, 1):
@@ -215,8 +268,12 @@ class Terminal:
             prompt = f"Grade 1-4 [Enter = {suggested} {RATINGS[suggested]}]: "
         else:
             prompt = "Grade 1 Again, 2 Hard, 3 Good, 4 Easy: "
+        if self.keys and self.current is not None:
+            shown = self.session.previews(self.current, self.now())
+            if shown:
+                self.say(" · ".join(f"{RATINGS[r]} {shown[r]}" for r in sorted(shown)), "dim")
         while True:
-            text = self.read(prompt).strip().lower()
+            text = self.key(prompt).strip().lower()
             if not text and suggested:
                 return suggested
             if text in GRADE_WORDS:
@@ -225,6 +282,7 @@ class Terminal:
 
     # -- display --------------------------------------------------------------------------
     def _show_answer(self, fact: Fact) -> None:
+        self.revealed = True
         if fact.items:
             self.say("Answer:", "green")
             for item in fact.items:
@@ -249,6 +307,7 @@ class Terminal:
             self.say("(entry not found)", "yellow")
             return
         self.say(f"── {e.name} ({e.path})", "bold")
+        hidden = 0
         for label, value in (
             ("region", e.region),
             ("area", e.area),
@@ -257,8 +316,12 @@ class Terminal:
             ("innervation", e.innervation.display() if e.innervation else ""),
             ("summary", e.summary),
         ):
-            if value:
+            if value and not self.revealed and _gives_away(value, fact):
+                hidden += 1
+            elif value:
                 self.say(f"  {label}: {value}")
+        if hidden:
+            self.say("  (the line with the answer stays hidden until you reveal it)", "dim")
         if e.sources:
             self.say(f"  source: {e.sources[0]}", "dim")
 

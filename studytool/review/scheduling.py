@@ -63,3 +63,19 @@ def review(
 def due_of(card: dict[str, Any]) -> datetime:
     """The due time stored in a card dict, as UTC."""
     return datetime.fromisoformat(str(card["due"])).astimezone(UTC)
+
+
+def short_interval(seconds: float) -> str:
+    """An interval the way Anki's buttons show it: '45s', '10m', '3h', '4d', '2mo', '1.5y'."""
+    if seconds < 60:
+        return f"{max(0, round(seconds))}s"
+    if seconds < 3600:
+        return f"{round(seconds / 60)}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}".removesuffix(".0") + "mo"
+    return f"{days / 365:.1f}".removesuffix(".0") + "y"

@@ -11,7 +11,7 @@ import json
 import os
 import sqlite3
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from studytool.clock import to_text
 from studytool.errors import UserError
 from studytool.review.migrations import MIGRATIONS, SCHEMA_VERSION
-from studytool.review.scheduling import card_id, due_of, review
+from studytool.review.scheduling import card_id, due_of, review, short_interval
 
 if TYPE_CHECKING:
     from fsrs import Scheduler
@@ -93,6 +93,7 @@ class Answer:
     before: Snapshot
     after: Snapshot
     cram: bool
+    label: str = ""  # the store's own words for the new interval ("10m", "4d"), if it has them
 
     @property
     def became_leech(self) -> bool:
@@ -145,6 +146,22 @@ def _is_time(text: Any) -> bool:
     return True
 
 
+def _reviewed(scheduler: Scheduler, fact_id: str, before: Snapshot, rating: int, now: datetime) -> Snapshot:
+    """The state after one rating at `now`, FSRS computing the card."""
+    card = review(scheduler, fact_id, before.card, rating, now)
+    fails = before.fails + (rating == 1)
+    return Snapshot(
+        state=int(card["state"]),
+        due=to_text(due_of(card)),
+        card=card,
+        reps=before.reps + 1,
+        lapses=before.lapses + (rating == 1 and before.state == REVIEW),
+        fails=fails,
+        leech=int(bool(before.leech) or fails >= LEECH_FAILS),
+        introduced=before.introduced or to_text(now),
+    )
+
+
 def _writable(path: Path) -> bool:
     """os.access alone says yes to root; also require a write bit in the mode."""
     try:
@@ -176,6 +193,8 @@ def _statements(script: str) -> Iterator[str]:
 
 class Store:
     """An open review state. Use `open_store` to get one; close it when done."""
+
+    live = False  # the engine keeps the queue (see studytool.review.base)
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
@@ -305,6 +324,28 @@ class Store:
             ).fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
+    def top(self) -> str | None:
+        """Not a live store: the engine's queue decides."""
+        return None
+
+    def left(self) -> int | None:
+        """Not a live store: the engine counts its queue."""
+        return None
+
+    def why_empty(self) -> str | None:
+        """Not a live store: the engine explains an empty queue."""
+        return None
+
+    def previews(self, fact_id: str, now: datetime, scheduler: Scheduler | None) -> dict[int, str]:
+        """Each rating's next interval from now ("1m", "10m", "4d"); {} when cramming."""
+        if scheduler is None:
+            return {}
+        card = self.snapshot(fact_id).card
+        return {
+            r: short_interval((due_of(review(scheduler, fact_id, card, r, now)) - now).total_seconds())
+            for r in (1, 2, 3, 4)
+        }
+
     # -- answers ------------------------------------------------------------------
     def answer(
         self,
@@ -318,8 +359,12 @@ class Store:
         score: float | None = None,
         duration_ms: int | None = None,
         cram: bool = False,
+        recalled: Sequence[bool] | None = None,
     ) -> Answer:
-        """Log one answer and (unless cramming) reschedule the fact, in one transaction."""
+        """Log one answer and (unless cramming) reschedule the fact, in one transaction.
+
+        The built-in store schedules a list fact as one card, so `recalled` (per item) is unused.
+        """
         if rating not in (1, 2, 3, 4):
             raise ValueError(f"rating must be 1-4, not {rating}")
         with self.transaction() as db:
@@ -331,18 +376,7 @@ class Store:
             if not cram:
                 if scheduler is None:
                     raise ValueError("a scheduler is needed outside cram mode")
-                card = review(scheduler, fact_id, before.card, rating, now)
-                fails = before.fails + (rating == 1)
-                after = Snapshot(
-                    state=int(card["state"]),
-                    due=to_text(due_of(card)),
-                    card=card,
-                    reps=before.reps + 1,
-                    lapses=before.lapses + (rating == 1 and before.state == REVIEW),
-                    fails=fails,
-                    leech=int(bool(before.leech) or fails >= LEECH_FAILS),
-                    introduced=before.introduced or to_text(now),
-                )
+                after = _reviewed(scheduler, fact_id, before, rating, now)
                 self._write(db, fact_id, after)
             cur = db.execute(
                 """INSERT INTO reviews (fact_id, time, kind, rating, duration_ms, mode, typed, score,
@@ -409,6 +443,20 @@ class Store:
                 (fact_id, to_text(now), current.to_json(), restored.to_json(), cram, review_id),
             )
             return restored
+
+    def replay(self, fact_id: str, scheduler: Scheduler) -> Snapshot:
+        """Recompute a fact's state from its live answers in time order (after pulling history)."""
+        with self.transaction() as db:
+            answers = db.execute(
+                f"SELECT r.time, r.rating FROM reviews r WHERE r.fact_id = ? AND {LIVE_ANSWER} "
+                "AND r.cram = 0 ORDER BY r.time, r.id",
+                (fact_id,),
+            ).fetchall()
+            snap = Snapshot()
+            for time, rating in answers:
+                snap = _reviewed(scheduler, fact_id, snap, int(rating), datetime.fromisoformat(time))
+            self._write(db, fact_id, snap)
+        return snap
 
     def bury(self, fact_id: str, until: datetime) -> None:
         """Hide a fact from queues until `until` (the next study day)."""
