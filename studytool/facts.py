@@ -14,12 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from studytool.model import Entry, Fact, Item, KnowledgeBase
 from studytool.regions import region_name
-from studytool.textnorm import tokens
-
-
-def slug(text: str) -> str:
-    """Lowercase, hyphen-separated ASCII slug of a text."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+from studytool.textnorm import slug, tokens
 
 
 @functools.lru_cache(maxsize=4096)

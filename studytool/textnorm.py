@@ -93,6 +93,23 @@ def segments_text(segments: frozenset[str]) -> str:
     return ", ".join(SEGMENTS[r[0]] if len(r) == 1 else f"{SEGMENTS[r[0]]}–{SEGMENTS[r[-1]]}" for r in runs)
 
 
+def slug(text: str, *, limit: int = 0, empty: str = "x") -> str:
+    """The one slug rule behind every identity (fact ids, item keys, entry ids, file stems).
+
+    Lowercase ASCII words joined by single hyphens; accents are folded first ("Médius" ->
+    "medius"), so a name with accents gets the id its plain spelling would. For ASCII text this
+    is exactly the rule every released fact id was made with, so no id changes. `limit` cuts the
+    slug (then trims a trailing hyphen); `empty` stands in when nothing is left.
+    """
+    out = _NON_SLUG.sub("-", fold(text)).strip("-")
+    if limit:
+        out = out[:limit].strip("-")
+    return out or empty
+
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def fold(text: str) -> str:
     """Casefold, strip accents, unify dashes and quotes."""
     if text.isascii():

@@ -161,3 +161,16 @@ def test_keys_builds_exactly_the_filtered_facts_with_the_same_order() -> None:
     expected = [f for f in full if f.reverse or f.id.split("__", 1)[1] in keys]
     assert some == expected
     assert len(some) < len(full)
+
+
+def test_one_slug_rule_for_every_identity() -> None:
+    """Fact ids, item keys and imported entry ids come from one rule: accents fold, ASCII is
+    untouched (every released id keeps its value: tests/test_identity_pins.py)."""
+    from studytool.importer import slugify
+    from studytool.source.schema import item_key
+    from studytool.textnorm import slug
+
+    for text in ("Gluteus Médius", "Tensor fasciae latae", "L4–S1 (ventral rami)", "Trendelenburg’s sign"):
+        assert slugify(text) == slug(text) == item_key("", text)
+    assert slug("Gluteus Médius") == "gluteus-medius"
+    assert item_key("", "x" * 70) == "x" * 60 and item_key("", "¿?") == "item" and slugify("¿?") == ""

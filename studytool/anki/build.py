@@ -33,10 +33,10 @@ from studytool.anki.package import MediaFile, Progress, layout_digest, write_col
 from studytool.anki.render import Note, image_field, render_all
 from studytool.atomic import WORK_PREFIX, folder_lock, write_atomic, write_group
 from studytool.errors import Diagnostic, InputError, Location, UserError
-from studytool.facts import slug
 from studytool.gcpause import paused_gc
 from studytool.model import KnowledgeBase
 from studytool.safeio import UnsafeRead, read_regular
+from studytool.textnorm import slug
 
 MAX_MEDIA_BYTES = 16 << 20  # one image on a card; a larger file is refused
 

@@ -15,7 +15,7 @@ from studytool.importer.regionmap import map_regions
 from studytool.importer.sections import TREATMENT_KEYS, Page, Section, heading_key, heading_words
 from studytool.importer.sections import split_sections as split_page
 from studytool.source.schema import SLUG, item_key
-from studytool.textnorm import fold, normalize
+from studytool.textnorm import normalize, slug
 
 MIN_SECTIONS = 2
 # Plain list sections (actions have their own handler, _actions).
@@ -23,8 +23,8 @@ ITEM_SECTIONS = ("indications", "symptoms", "perpetuating", "examination", *TREA
 
 
 def slugify(text: str) -> str:
-    """An entry id from a muscle name: ASCII lowercase words joined by hyphens."""
-    return "-".join(re.findall(r"[a-z0-9]+", fold(text)))
+    """An entry id from a muscle name: the one slug rule (`textnorm.slug`); '' when none is left."""
+    return slug(text, empty="")
 
 
 def muscle_key(name: str) -> str:

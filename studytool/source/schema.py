@@ -23,6 +23,7 @@ from studytool.model import (
 )
 from studytool.regions import REGIONS
 from studytool.source.yamlload import Document, Located, Path_
+from studytool.textnorm import slug
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_TEXT = 2000
@@ -300,12 +301,7 @@ def _check_unique_keys(v: Validator, data: dict[str, Any]) -> None:
 
 def item_key(explicit: str, text: str) -> str:
     """The stable key of a list item: its explicit key, else a slug of its label."""
-    if explicit:
-        return explicit
-    return _NON_SLUG.sub("-", text.lower()).strip("-")[:60].strip("-") or "item"
-
-
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
+    return explicit or slug(text, limit=60, empty="item")
 
 
 def strict_warnings(doc: Located, data: dict[str, Any], names: dict[str, str]) -> list[Diagnostic]:
