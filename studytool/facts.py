@@ -252,7 +252,8 @@ def unique_referrals(entries: Sequence[Entry]) -> dict[str, tuple[str, ...]]:
 
     Only these may be asked "which muscle refers pain here?": for any other entry a second
     muscle of the knowledge base would also be a right answer. Needs two or more primary
-    regions, so a single common zone never identifies a muscle. Linear in the entries:
+    regions, so a single common zone never identifies a muscle, and a fully coded pattern
+    (`Entry.referral_complete`), or the uncoded site could be shared. Linear in the entries:
     candidates are the intersection of per-region entry sets.
     """
     covering: dict[str, set[str]] = defaultdict(set)
@@ -263,7 +264,7 @@ def unique_referrals(entries: Sequence[Entry]) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for e in entries:
         primary = sorted({z for r in e.referral for z in r.primary})
-        if len(primary) < 2:
+        if len(primary) < 2 or not e.referral_complete:  # a zone left uncoded could be the one
             continue
         sharing = set.intersection(*(covering[z] for z in primary))
         if sharing == {e.id}:

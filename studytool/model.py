@@ -175,7 +175,18 @@ class Entry:
     @property
     def referral_complete(self) -> bool:
         """Every referral item is coded with regions: maps and reverse questions may use it."""
-        return bool(self.referral) and all(r.fully_coded for r in self.referral)
+        return not self.referral_gaps()
+
+    def referral_gaps(self) -> tuple[str, ...]:
+        """Why the referral pattern is not fully coded (empty when it is), one reason per item."""
+        if not self.referral:
+            return ("it has no referral pattern",)
+        return tuple(
+            f"referral item {i} ('{r.text}') "
+            + ("names no region" if not (r.primary or r.spillover) else "is marked coded: false")
+            for i, r in enumerate(self.referral, 1)
+            if not r.fully_coded
+        )
 
     def citation(self) -> str:
         """All sources of the entry as one line."""

@@ -70,7 +70,8 @@ def test_map_never_reaches_the_network(entry: Entry) -> None:
     svg = render_map(entry)
     assert re.findall(r"https?://[^\"' )]+", svg) == ["http://www.w3.org/2000/svg"]
     assert "@import" not in svg and "@font-face" not in svg
-    assert set(re.findall(r"url\(([^)]*)\)", svg)) <= {"#tpm-h", "#tpm-cfb", "#tpm-clt"}
+    local = {"#tpm-h", "#tpm-cfb", "#tpm-clt", "#tpm-cso", "#tpm-cdo"}
+    assert set(re.findall(r"url\(([^)]*)\)", svg)) <= local
 
 
 def test_map_is_deterministic_and_content_named() -> None:
@@ -116,6 +117,56 @@ def test_every_region_is_drawable_in_its_view() -> None:
         assert views[region] == "lateral"
     entry = Entry(id="all", name="All", path="all.yaml", referral=(Referral("all", primary=tuple(REGIONS)),))
     assert shaded(render_map(entry))["primary"] == set(REGIONS)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)
+def test_every_view_drawn_shows_part_of_the_pattern(entry: Entry) -> None:
+    """No map carries an empty figure: each view drawn holds a zone or a trigger point."""
+    root = ET.fromstring(render_map(entry))
+    views = [g for g in root.iter(f"{SVG}g") if "data-view" in g.attrib]
+    assert views
+    for g in views:
+        drawn = [el for el in g.iter() if "data-region" in el.attrib or "data-trigger" in el.attrib]
+        assert drawn, f"{entry.id}: the {g.attrib['data-view']} view is empty"
+
+
+def test_foot_patterns_get_the_foot_views_and_body_patterns_do_not() -> None:
+    def views(primary: tuple[str, ...], marks: tuple[str, ...] = ()) -> list[str]:
+        entry = Entry(
+            id="v",
+            name="V",
+            path="v.yaml",
+            referral=(Referral("x", primary=primary),),
+            trigger_points=tuple(TriggerPoint("t", m) for m in marks),
+        )
+        root = ET.fromstring(render_map(entry))
+        return [g.attrib["data-view"] for g in root.iter(f"{SVG}g") if "data-view" in g.attrib]
+
+    assert views(("heel", "sole")) == ["sole"]
+    assert views(("dorsum-foot", "great-toe")) == ["dorsum"]  # the toe is drawn from above too
+    assert views(("great-toe",)) == ["sole"]
+    assert views(("heel", "posterior-calf")) == ["posterior"]  # the heel seen from behind
+    assert views(("heel",), marks=("posterior-calf",)) == ["posterior"]
+    assert views(("lateral-hip",), marks=("lumbar",)) == ["posterior", "lateral"]
+
+
+def test_trigger_point_crosses_sit_beside_the_midline() -> None:
+    """A cross on x = 0 would sit on the spine; muscles lie beside it (QL, piriformis)."""
+    for region, shape in REGION_SHAPES.items():
+        if shape.view in ("posterior", "anterior"):
+            assert abs(shape.mark[0]) >= 2, f"{region}: its cross would sit on the midline"
+
+
+def test_a_five_view_pattern_fits_the_card() -> None:
+    entry = Entry(
+        id="w", name="W", path="w.yaml",
+        referral=(Referral("x", primary=("lumbar", "groin", "lateral-thigh", "sole", "dorsum-foot")),),
+    )  # fmt: skip
+    root = ET.fromstring(render_map(entry))
+    assert root.attrib["width"] == "360"
+    assert len([g for g in root.iter(f"{SVG}g") if "data-view" in g.attrib]) == 5
+    scaled = [g for g in root.iter(f"{SVG}g") if "scale(0." in g.attrib.get("transform", "")]
+    assert scaled, "five views are wider than the card and must be scaled to fit"
 
 
 def test_unknown_region_is_refused() -> None:

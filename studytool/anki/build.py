@@ -34,7 +34,7 @@ from studytool.anki.render import Note, image_field, render_all
 from studytool.atomic import WORK_PREFIX, folder_lock, write_atomic, write_group
 from studytool.errors import Diagnostic, InputError, Location, UserError
 from studytool.gcpause import paused_gc
-from studytool.model import KnowledgeBase
+from studytool.model import Fact, KnowledgeBase
 from studytool.safeio import UnsafeRead, read_regular
 from studytool.textnorm import slug
 
@@ -80,6 +80,7 @@ class _Plan:
     media: list[MediaFile]
     models: dict[int, Any]
     model_hashes: dict[int, str]
+    warnings: list[str] = field(default_factory=list)
 
 
 def deck_stem(deck: str, muscles: Sequence[str] = (), facets: Sequence[str] = ()) -> str:
@@ -154,7 +155,18 @@ def plan(src: str | os.PathLike[str], deck: str, muscles: Sequence[str], facets:
     deck_id = deck_id_for(deck)
     mods = models()
     hashes = {mid: _model_hash(model_json(m, deck_id, 0)) for mid, m in mods.items()}
-    return _Plan(deck, deck_id, notes, media, mods, hashes)
+    return _Plan(deck, deck_id, notes, media, mods, hashes, left_out_of_maps(kb, facts))
+
+
+def left_out_of_maps(kb: KnowledgeBase, facts: Sequence[Fact]) -> list[str]:
+    """One warning per selected entry whose pattern is not fully coded, and so has no map."""
+    selected = {f.entry for f in facts}
+    return [
+        f"{e.path}: no body map, map card or reverse referral question for {e.id}: "
+        + "; ".join(e.referral_gaps())
+        for e in kb.entries
+        if e.id in selected and not e.referral_complete
+    ]
 
 
 def _compare(p: _Plan, lock: Lock, report: BuildReport) -> None:
@@ -242,7 +254,7 @@ def _write_locked(
             f"{lock_path} is the lock of deck '{lock.deck}', not '{deck}'; "
             "restore this deck's lock (git checkout) or move that file away"
         )
-    report = BuildReport(deck, apkg, lock_path)
+    report = BuildReport(deck, apkg, lock_path, warnings=list(p.warnings))
     if not lock.notes and apkg.exists():
         report.warnings.append(
             f"{lock_path} is missing or empty, so every note gets a new modification time and a "
@@ -355,7 +367,7 @@ def _check_locked(
     apkg, lock_path = _paths(out, deck, muscles, facets)
     with paused_gc():
         p = plan(src, deck, muscles, facets)
-    report = BuildReport(deck, apkg, lock_path)
+    report = BuildReport(deck, apkg, lock_path, warnings=list(p.warnings))
     if not lock_path.is_file():
         report.problems.append(f"{lock_path} is missing")
         lock = Lock()

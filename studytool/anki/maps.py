@@ -34,8 +34,12 @@ class MapPlan:
 
 
 def has_map(entry: Entry) -> bool:
-    """Whether the entry's referral pattern names any region (else there is nothing to draw)."""
-    return any(r.primary or r.spillover for r in entry.referral)
+    """Whether the entry's pattern may be drawn: every referral item is coded with regions.
+
+    A partly coded pattern would draw a wrong map (the zones the text names but the ids miss
+    would be blank), so such an entry gets no map; `build` says which and why.
+    """
+    return entry.referral_complete
 
 
 def plan_maps(kb: KnowledgeBase, facts: Sequence[Fact]) -> MapPlan:

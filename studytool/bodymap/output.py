@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from pathlib import Path
 
 from studytool.atomic import write_atomic
-from studytool.errors import UserError, did_you_mean
+from studytool.errors import Diagnostic, InputError, Location, UserError, did_you_mean
 from studytool.model import Entry, KnowledgeBase
 from studytool.textnorm import normalize
 
@@ -21,6 +23,29 @@ def find_entry(kb: KnowledgeBase, key: str) -> Entry:
             return entry
     ids = [e.id for e in kb.entries]
     raise UserError(f"unknown entry '{key}'{did_you_mean(key, ids)}; entries: {', '.join(ids)}")
+
+
+def entry_map(src: str | os.PathLike[str], key: str) -> tuple[Entry, str]:
+    """Load `src`, find the entry `key` names, and draw its map.
+
+    An entry whose pattern is not fully coded has no map: an `InputError` with its located
+    W102 problems (the sites its text names without region ids), raised as errors.
+    """
+    from studytool.bodymap.render import render_map
+    from studytool.source import load_kb
+
+    kb, diags = load_kb(src, strict=True)
+    if errors := [d for d in diags if d.is_error]:
+        raise InputError(errors)
+    entry = find_entry(kb, key)
+    if not entry.referral_complete:
+        gaps = [
+            dataclasses.replace(d, severity="error", message=f"{entry.id} has no body map yet: {d.message}")
+            for d in diags
+            if d.code == "W102" and d.location.path == entry.path
+        ]
+        raise InputError(gaps or [Diagnostic(Location(entry.path), "W102", "; ".join(entry.referral_gaps()))])
+    return entry, render_map(entry)
 
 
 def svg_to_png(svg: str, scale: float = 2.0) -> bytes:

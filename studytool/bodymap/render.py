@@ -8,14 +8,20 @@ from html import escape
 
 from studytool.bodymap.geometry import (
     DETAILS,
+    DORSUM_OUTLINE,
+    EXTRA_SHAPES,
     FIGURE_HEIGHT,
+    FOOT_HEIGHT,
+    FOOT_VIEWS,
     FRONT_BACK_OUTLINE,
     HEAD_FRONT_BACK,
     HEAD_LATERAL,
     LATERAL_OUTLINE,
     REGION_SHAPES,
+    SOLE_OUTLINE,
     VIEW_LABELS,
     VIEWS,
+    Point,
     Shape,
     _num,
     smooth_path,
@@ -26,8 +32,22 @@ from studytool.regions import region_name
 
 WIDTH, HEIGHT = 360, 446
 TOP = 46  # y of the top of each figure
-SCALE = 1.25  # figure units to SVG units
-CENTERS = {"posterior": 62, "anterior": 180, "lateral": 298}
+SCALE = 1.25  # whole-body figure units to SVG units
+FOOT_SCALE = 2.8  # the foot views are drawn large enough to read on a phone
+BODY_SLOT, FOOT_SLOT = 118, 110  # width each view takes in the row of views
+FOOT_TOP = (FIGURE_HEIGHT * SCALE - FOOT_HEIGHT * FOOT_SCALE) / 2  # foot views centred on the body's height
+LABEL_Y = FIGURE_HEIGHT * SCALE + 16
+FOOT_CROSS = 1.6  # cross half-size in foot units: about the body views' crosses, a bit larger
+
+# view -> (outline id, clip id, outline points, head ellipse or None)
+_FIGURES: dict[str, tuple[str, str, tuple[Point, ...], tuple[float, float, float, float] | None]] = {
+    "posterior": ("tpm-fb", "tpm-cfb", FRONT_BACK_OUTLINE, HEAD_FRONT_BACK),
+    "anterior": ("tpm-fb", "tpm-cfb", FRONT_BACK_OUTLINE, HEAD_FRONT_BACK),
+    "lateral": ("tpm-lt", "tpm-clt", LATERAL_OUTLINE, HEAD_LATERAL),
+    "sole": ("tpm-so", "tpm-cso", SOLE_OUTLINE, None),
+    "dorsum": ("tpm-do", "tpm-cdo", DORSUM_OUTLINE, None),
+}
+SHAPES: tuple[tuple[str, Shape], ...] = (*REGION_SHAPES.items(), *EXTRA_SHAPES)
 FONT = 'system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif'
 
 # Colours chosen to read on light and dark cards alike; the dark palette applies with
@@ -79,6 +99,7 @@ def render_map(entry: Entry, anonymous: bool = False) -> str:
     if unknown:
         raise ValueError(f"{entry.id}: no body-map shape for region(s) {', '.join(unknown)}")
     zone_of = {**dict.fromkeys(spill, "spillover"), **dict.fromkeys(primary, "primary")}
+    views = map_views(entry)
     name = escape(entry.name)
     data_entry = "" if anonymous else f' data-entry="{escape(entry.id)}"'
     title = ANON_TITLE if anonymous else f"{name}: referred pain pattern"
@@ -93,20 +114,61 @@ def render_map(entry: Entry, anonymous: bool = False) -> str:
         '<pattern id="tpm-h" width="5" height="5" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)">'
         '<rect class="hb" width="5" height="5"/><path class="hl" d="M1.25 0V5"/></pattern>',
-        f'<path id="tpm-fb" d="{smooth_path(FRONT_BACK_OUTLINE)}"/>',
-        f'<path id="tpm-lt" d="{smooth_path(LATERAL_OUTLINE)}"/>',
-        '<clipPath id="tpm-cfb"><use href="#tpm-fb"/></clipPath>',
-        '<clipPath id="tpm-clt"><use href="#tpm-lt"/></clipPath>',
+    ]
+    for ref, clip, points, _ in dict.fromkeys(_FIGURES[v] for v in views):
+        out.append(f'<path id="{ref}" d="{smooth_path(points)}"/>')
+        out.append(f'<clipPath id="{clip}"><use href="#{ref}"/></clipPath>')
+    out += [
         "</defs>",
         f'<rect class="bg" width="{WIDTH}" height="{HEIGHT}" rx="12"/>',
         f'<text class="t" x="{WIDTH // 2}" y="24" text-anchor="middle">{heading}</text>',
         f'<text class="st" x="{WIDTH // 2}" y="38" text-anchor="middle">referred pain · right side</text>',
     ]
-    for view in VIEWS:
-        out.extend(_view(view, zone_of, marks))
+    out.extend(_row(views, zone_of, marks))
     out.extend(_legend(bool(primary), bool(spill), bool(marks)))
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def map_views(entry: Entry) -> tuple[str, ...]:
+    """The views that show something of the entry's pattern, in `VIEWS` order.
+
+    A view is drawn only when a referral zone or a trigger point lies in it, so no map shows
+    an empty figure. A region drawn in two views (the toes, the heel) adds its main view only
+    when neither view is already there; an entry with nothing to draw gets the body views.
+    """
+    primary, spill = zones(entry)
+    wanted = {*primary, *spill}
+    also: dict[str, set[str]] = {}
+    for region, shape in EXTRA_SHAPES:
+        also.setdefault(region, set()).add(shape.view)
+    used = {REGION_SHAPES[r].view for r in wanted if r not in also}
+    used |= {REGION_SHAPES[r].view for r in trigger_regions(entry)}  # a cross is drawn on the main shape
+    for region in wanted & also.keys():
+        if not used & also[region]:
+            used.add(REGION_SHAPES[region].view)
+    return tuple(v for v in VIEWS if v in used) or VIEWS[:3]
+
+
+def _slot(view: str) -> int:
+    return FOOT_SLOT if view in FOOT_VIEWS else BODY_SLOT
+
+
+def _row(views: tuple[str, ...], zone_of: dict[str, str], marks: tuple[str, ...]) -> list[str]:
+    """The chosen views side by side, centred; a row wider than the card is scaled to fit."""
+    total = sum(_slot(v) for v in views)
+    fit = min(1.0, (WIDTH - 16) / total)
+    lines = []
+    if fit < 1:
+        top = TOP + (LABEL_Y + 4) * (1 - fit) / 2
+        lines.append(f'<g transform="translate(8 {_num(top)}) scale({fit:.3f}) translate(0 {-TOP})">')
+    x = 0.0 if fit < 1 else (WIDTH - total) / 2
+    for view in views:
+        lines.extend(_view(view, x + _slot(view) / 2, zone_of, marks))
+        x += _slot(view)
+    if fit < 1:
+        lines.append("</g>")
+    return lines
 
 
 def _night(css: str) -> str:
@@ -123,20 +185,22 @@ def _night(css: str) -> str:
 STYLE = f"<style>{CSS}@media (prefers-color-scheme:dark){{{DARK}}}{_night(DARK)}</style>"
 
 
-def _view(view: str, zone_of: dict[str, str], marks: tuple[str, ...]) -> list[str]:
-    ref, clip, head = ("tpm-lt", "tpm-clt", HEAD_LATERAL) if view == "lateral" else (
-        "tpm-fb", "tpm-cfb", HEAD_FRONT_BACK
-    )  # fmt: skip
-    cx, cy, rx, ry = head
+def _view(view: str, center: float, zone_of: dict[str, str], marks: tuple[str, ...]) -> list[str]:
+    ref, clip, _, head = _FIGURES[view]
+    figure = f"translate(0 {_num(FOOT_TOP)}) scale({FOOT_SCALE})" if head is None else f"scale({SCALE})"
     lines = [
-        f'<g transform="translate({CENTERS[view]} {TOP})" data-view="{view}">',
-        f'<g transform="scale({SCALE})">',
-        f'<ellipse class="hd" cx="{_num(cx)}" cy="{_num(cy)}" rx="{_num(rx)}" ry="{_num(ry)}"/>',
+        f'<g transform="translate({_num(center)} {TOP})" data-view="{view}">',
+        f'<g transform="{figure}">',
+    ]
+    if head is not None:
+        cx, cy, rx, ry = head
+        lines.append(f'<ellipse class="hd" cx="{_num(cx)}" cy="{_num(cy)}" rx="{_num(rx)}" ry="{_num(ry)}"/>')
+    lines += [
         f'<use href="#{ref}" class="bf"/>',
         f'<path class="dt" d="{"".join(DETAILS[view])}"/>',
         f'<g clip-path="url(#{clip})">',
     ]
-    for region, shape in REGION_SHAPES.items():
+    for region, shape in SHAPES:
         if shape.view == view and region in zone_of:
             zone = zone_of[region]
             cls = "p" if zone == "primary" else "s"
@@ -146,10 +210,9 @@ def _view(view: str, zone_of: dict[str, str], marks: tuple[str, ...]) -> list[st
     for region in marks:
         shape = REGION_SHAPES[region]
         if shape.view == view:
-            lines.append(_cross(shape.mark, region))
-    label_y = _num(FIGURE_HEIGHT * SCALE + 16)
+            lines.append(_cross(shape.mark, region, 3.0 if head is not None else FOOT_CROSS))
     lines.append("</g>")
-    lines.append(f'<text class="vl" y="{label_y}" text-anchor="middle">{VIEW_LABELS[view]}</text>')
+    lines.append(f'<text class="vl" y="{_num(LABEL_Y)}" text-anchor="middle">{VIEW_LABELS[view]}</text>')
     lines.append("</g>")
     return lines
 

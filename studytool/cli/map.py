@@ -19,18 +19,15 @@ def map_(
         typer.Option("--out", "-o", help="Output file (.svg or .png); '-' prints the SVG. Default: <id>.svg"),
     ] = None,
 ) -> int:
-    """Draw the referral pattern of one entry as a body map (posterior, anterior, lateral views).
+    """Draw the referral pattern of one entry as a body map (the views its pattern lies in).
 
     Primary (essential) pain is solid, spillover hatched, trigger points marked with an ×.
 
     Example: studytool map gluteus-medius --out glute-med.png
     """
-    from studytool.bodymap import render_map
-    from studytool.bodymap.output import find_entry, map_bytes, write_map
-    from studytool.source import load_kb_or_raise
+    from studytool.bodymap.output import entry_map, map_bytes, write_map
 
-    found = find_entry(load_kb_or_raise(src), entry)
-    svg = render_map(found)
+    found, svg = entry_map(src, entry)
     if out is not None and str(out) == "-":
         typer.echo(svg, nl=False)
         return 0

@@ -318,6 +318,15 @@ def strict_warnings(doc: Located, data: dict[str, Any], names: dict[str, str]) -
             out.append(
                 Diagnostic(doc.loc(("referral", i)), "W102", "referral item names no region", "warning")
             )
+        elif ref.get("coded") is False:
+            out.append(
+                Diagnostic(
+                    doc.key_loc(("referral", i, "coded")),
+                    "W102",
+                    "referral item is marked 'coded: false': code every site its text names, then remove it",
+                    "warning",
+                )
+            )
     for i, assoc in enumerate(data.get("associated", [])):
         name = assoc.get("name", "")
         target = names.get(name.lower())
