@@ -13,6 +13,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
 from studytool.model import Entry, Fact, Item, KnowledgeBase
+from studytool.questions.phrasing import content_words, does, gives_away, mid, reveals, subject
+
+__all__ = ["derive_facts", "entry_facts", "mid", "nerve_facts", "referral_facts", "unique_referrals"]
 from studytool.regions import region_name
 from studytool.textnorm import slug, tokens
 
@@ -23,17 +26,25 @@ def tag_word(text: str) -> str:
     return "_".join(w.capitalize() if w.islower() else w for w in re.split(r"[\s:]+", text.strip()) if w)
 
 
-def mid(name: str) -> str:
-    """A name as written mid-sentence: 'Gluteus medius' -> 'gluteus medius' (keeps acronyms)."""
-    return name[:1].lower() + name[1:] if name[1:2].islower() else name
-
-
 TREATMENT_QUESTIONS = {
-    "dry_needling": "How does dry needling help {n} trigger points?",
-    "manual_therapy": "Which manual therapy techniques treat {n} trigger points?",
-    "stretches": "Which stretches target the {n}?",
-    "strengthening": "Which strengthening exercises support the {n}?",
-    "postural": "Which postural and movement changes keep {n} trigger points from coming back?",
+    "dry_needling": "How is a needle brought to the trigger points in {s}?",
+    "manual_therapy": "Name two manual techniques for trigger points in {s}.",
+    "stretches": "Describe a stretch for {s}.",
+    "strengthening": "Name an exercise that strengthens or offloads {s}.",
+    "postural": "Name two changes in posture or habit that keep trigger points in {s} from coming back.",
+}
+# Open lists: how many items a full answer names ("Name two ..."); the rest of the list is
+# shown as reading text on the back, and any item counts.
+OPEN = {
+    "differentials": 2,
+    "associated": 2,
+    "indications": 2,
+    "perpetuating": 2,
+    "examination": 2,
+    "treatment-manual-therapy": 2,
+    "treatment-stretches": 1,
+    "treatment-strengthening": 1,
+    "treatment-postural": 2,
 }
 
 
@@ -58,6 +69,7 @@ class _Builder:
         answer: str,
         *,
         items: Sequence[str] = (),
+        item_aliases: Sequence[tuple[str, ...]] = (),
         aliases: Sequence[str] = (),
         extra: str = "",
         reverse: bool = False,
@@ -66,10 +78,13 @@ class _Builder:
         self.position += 1
         if self.keys is not None and key not in self.keys:
             return
+        if not items and gives_away(question, answer):
+            return  # 'Which nerve supplies the piriformis?' -> 'Nerve to piriformis': not asked
         e = self.entry
         tags = (*self.head, self.muscle_tag, f"TP::Facet::{tag_word(facet)}")
         if reverse:
             tags += ("TP::Reverse",)
+        required = OPEN.get(key, 0) if len(items) > OPEN.get(key, 0) else 0
         self.facts.append(
             Fact(
                 id=f"{e.id}__{key}",
@@ -81,16 +96,20 @@ class _Builder:
                 answer=answer or "; ".join(items),
                 items=tuple(items),
                 aliases=tuple(aliases),
+                item_aliases=tuple(item_aliases),
+                required=required,
                 extra=extra,
                 source=self.source,
                 region=e.region,
                 tags=tags,
                 reverse=reverse,
                 order=e.order * 1000 + position + (900 if reverse else 0),
+                key=key,
             )
         )
 
     def add_list(self, key: str, facet: str, question: str, items: Sequence[Item]) -> None:
+        """A list question answered by the items' labels (or texts); each text is also accepted."""
         if not items:
             return
         if len(items) == 1:
@@ -99,20 +118,38 @@ class _Builder:
         short = [i.label or i.text for i in items]
         detailed = [i.display() for i in items]
         extra = "" if short == detailed else "\n".join(detailed)
-        self.add(key, facet, question, "", items=short, extra=extra)
+        wordings = [(i.text,) if i.label and i.text else () for i in items]
+        self.add(key, facet, question, "", items=short, item_aliases=wordings, extra=extra)
+
+
+def _presentations(e: Entry) -> tuple[Item, ...]:
+    """Indications and symptoms as one list: the same presentation is asked once (with the
+    notes of both)."""
+    out: dict[frozenset[str], Item] = {}
+    for item in (*e.indications, *e.symptoms):
+        words = frozenset(content_words(item.label or item.text))
+        kept = out.get(words)
+        if kept is None:
+            out[words] = item
+        elif item.note and item.note != kept.note:
+            out[words] = dataclasses.replace(kept, note="; ".join(n for n in (kept.note, item.note) if n))
+    return tuple(out.values())
 
 
 def entry_facts(e: Entry, keys: Collection[str] | None = None) -> list[Fact]:
-    """The forward facts of one entry, one small block per facet (only `keys`, if given)."""
+    """The forward facts of one entry, one small block per facet (only `keys`, if given).
+
+    A basic question that would contain its answer is not asked.
+    """
     b = _Builder(e, keys)
-    n = mid(e.name)
+    s, do = subject(e), does(e)
     if e.area:
-        b.add("area", "area", f"Where does the {n} lie?", e.area)
+        b.add("area", "area", f"Where {do} {s} lie?", e.area)
     if e.origin:
         b.add(
             "origin",
             "origin",
-            f"Where does the {n} originate?",
+            f"Where {do} {s} originate?",
             e.origin.text,
             aliases=e.origin.aliases,
             extra=e.origin.note,
@@ -121,40 +158,30 @@ def entry_facts(e: Entry, keys: Collection[str] | None = None) -> list[Fact]:
         b.add(
             "insertion",
             "insertion",
-            f"Where does the {n} insert?",
+            f"Where {do} {s} insert?",
             e.insertion.text,
             aliases=e.insertion.aliases,
             extra=e.insertion.note,
         )
     if e.innervation:
         inn = e.innervation
-        levels = f"Spinal levels: {inn.levels}." if inn.levels else ""
         b.add(
             "innervation",
             "innervation",
-            f"Which nerve supplies the {n}?",
+            f"Which nerve supplies {s}?",
             inn.nerve,
             aliases=inn.aliases,
-            extra=" ".join(x for x in (levels, inn.note) if x),
+            extra=inn.note,  # not the levels: they are the next card's answer
         )
         if inn.levels:
             b.add(
                 "innervation-levels",
                 "innervation",
-                f"From which spinal levels does the motor supply of the {n} arise?",
+                f"From which spinal levels does the motor supply of {s} arise?",
                 inn.levels,
                 extra=" ".join(x for x in (f"Nerve: {inn.nerve}.", inn.note) if x),
             )
-    b.add_list("actions", "actions", f"What are the actions of the {n}?", e.actions)
-    for item in e.actions:
-        if item.label and item.text:
-            b.add(
-                f"action-{item.key}",
-                "actions",
-                f"{e.name} – action “{item.label}”: what does it do, and why does it matter?",
-                item.text,
-                extra=item.note,
-            )
+    b.add_list("actions", "actions", f"What are the actions of {s}?", e.actions)
     if e.referral:
         notes = [r.display() for r in e.referral if r.note]
         zones = sorted({region_name(z) for r in e.referral for z in r.primary})
@@ -162,7 +189,7 @@ def entry_facts(e: Entry, keys: Collection[str] | None = None) -> list[Fact]:
         b.add(
             "referral",
             "referral",
-            f"Where do {n} trigger points refer pain?",
+            f"Where do trigger points in {s} refer pain?",
             "",
             items=[r.text for r in e.referral],
             extra=extra,
@@ -171,7 +198,7 @@ def entry_facts(e: Entry, keys: Collection[str] | None = None) -> list[Fact]:
         b.add(
             "differentials",
             "differentials",
-            f"Which conditions are {n} trigger points often mistaken for?",
+            f"Name two conditions that trigger points in {s} are often mistaken for.",
             "",
             items=[d.condition for d in e.differentials],
         )
@@ -180,30 +207,45 @@ def entry_facts(e: Entry, keys: Collection[str] | None = None) -> list[Fact]:
             b.add(
                 f"differential-{d.key}",
                 "differentials",
-                f"How do you tell {n} trigger points apart from {d.condition}?",
+                f"How do you tell trigger points in {s} apart from {mid(d.condition)}?",
                 d.distinguish,
             )
     if e.associated:
         b.add(
             "associated",
             "associated",
-            f"Trigger points in which muscles often accompany those in the {n}?",
+            f"Name two muscles whose trigger points often accompany those in {s}.",
             "",
             items=[a.name for a in e.associated],
             extra="\n".join(f"{a.name}: {a.note}" for a in e.associated if a.note),
         )
     b.add_list(
-        "indications", "indications", f"Which presentations suggest {n} trigger points?", e.indications
+        "indications",
+        "indications",
+        f"Name two presentations that suggest trigger points in {s}.",
+        _presentations(e),
     )
     b.add_list(
-        "symptoms", "symptoms", f"What do patients with {n} trigger points typically report?", e.symptoms
+        "perpetuating",
+        "perpetuating",
+        f"Name two factors that keep trigger points in {s} active.",
+        e.perpetuating,
     )
-    b.add_list("perpetuating", "perpetuating", f"What perpetuates {n} trigger points?", e.perpetuating)
     b.add_list(
-        "examination", "examination", f"Which examination steps look for {n} trigger points?", e.examination
+        "examination",
+        "examination",
+        f"Name two examination steps that look for trigger points in {s}.",
+        e.examination,
     )
     for key, _group, items in e.treatment.groups():
-        b.add_list(f"treatment-{slug(key)}", "treatment", TREATMENT_QUESTIONS[key].format(n=n), items)
+        b.add_list(f"treatment-{slug(key)}", "treatment", TREATMENT_QUESTIONS[key].format(s=s), items)
+    if e.treatment.avoid:
+        b.add(
+            "treatment-avoid",
+            "treatment",
+            f"Which structures must you stay clear of when needling {s}?",
+            " ".join(e.treatment.avoid),
+        )
     return b.facts
 
 
@@ -323,4 +365,22 @@ def derive_facts(
         wanted_facets = set(facets)
         facts = [f for f in facts if f.facet in wanted_facets]
     facts.sort(key=lambda f: (f.order, f.id))
-    return facts
+    return spread(facts)
+
+
+def spread(facts: Sequence[Fact]) -> list[Fact]:
+    """The facts in study order with no card's back giving away the next card's answer.
+
+    A fact revealed by the one before it moves back behind the next fact that is not; `order`
+    is renumbered so every later sort (Anki's new-card order, the quiz) keeps this sequence.
+    """
+    out = list(facts)
+    for i in range(len(out) - 1):
+        if reveals(out[i], out[i + 1]):
+            for j in range(i + 2, len(out)):
+                if not reveals(out[i], out[j]):
+                    out.insert(i + 1, out.pop(j))
+                    break
+    if out == list(facts):
+        return out
+    return [dataclasses.replace(f, order=n) for n, f in enumerate(out)]

@@ -216,6 +216,7 @@ class Fact:
     tags: tuple[str, ...] = ()
     reverse: bool = False
     order: int = 0
+    key: str = ""  # the facet key within its entry ('origin', 'differential-hip-bursitis')
 
     def to_json(self) -> dict[str, object]:
         """The fact as a JSON-ready dict (the `facts --json` element)."""

@@ -144,3 +144,21 @@ def normalize(text: str) -> str:
 def same_answer(a: str, b: str) -> bool:
     """True when two answers are equal after normalisation."""
     return normalize(a) == normalize(b)
+
+
+_SUFFIXES = (
+    "isation", "ization", "ations", "ation", "ising", "izing", "ises", "izes", "ised", "ized",
+    "ise", "ize", "ions", "ion", "ing", "ies", "es", "ed", "is", "ic", "al", "s",
+)  # fmt: skip
+
+
+def stem(word: str) -> str:
+    """A light stem, so 'stabilises the pelvis' meets 'pelvic stabilisation'."""
+    for _ in range(2):
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
+    return word

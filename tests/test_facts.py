@@ -59,7 +59,8 @@ def test_ids_survive_rewording(tmp_path: Path) -> None:
 
 def test_every_facet_of_gluteus_medius_yields_a_fact() -> None:
     facets = {f.facet for f in _facts() if f.entry == "gluteus-medius"}
-    assert set(FACETS) <= facets, set(FACETS) - facets
+    # symptoms are asked with the indications (near-duplicates: one card, issue 11)
+    assert set(FACETS) - {"symptoms"} <= facets, set(FACETS) - facets
     keys = {f.id.split("__", 1)[1] for f in _facts() if f.entry == "gluteus-medius"}
     assert {"origin", "insertion", "innervation", "innervation-levels", "referral", "differentials"} <= keys
     # one fact per differential on how to tell it apart
@@ -128,8 +129,6 @@ def test_muscle_and_facet_filters() -> None:
     assert {f.id for f in both} == {
         "alpha__origin",
         "alpha__actions",
-        "alpha__action-abduction",
-        "alpha__action-rotation",
     }
 
 

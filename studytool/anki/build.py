@@ -165,7 +165,7 @@ def left_out_of_maps(kb: KnowledgeBase, facts: Sequence[Fact]) -> list[str]:
         f"{e.path}: no body map, map card or reverse referral question for {e.id}: "
         + "; ".join(e.referral_gaps())
         for e in kb.entries
-        if e.id in selected and not e.referral_complete
+        if e.id in selected and e.referral and not e.referral_complete
     ]
 
 

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from studytool.model import Fact
-from studytool.textnorm import normalize, segments_text, spinal_segments, tokens, without_segments
+from studytool.textnorm import normalize, segments_text, spinal_segments, stem, tokens, without_segments
 
 CONTRAST_GROUPS: tuple[frozenset[str], ...] = tuple(
     frozenset(g)
@@ -67,10 +67,6 @@ BONES = frozenset(
     vertebrae rib ribs pelvis hip bone bones""".split()  # noqa: SIM905
 )
 ATTACHMENT_FACETS = ("origin", "insertion")
-_SUFFIXES = (
-    "isation", "ization", "ations", "ation", "ising", "izing", "ises", "izes", "ised", "ized",
-    "ise", "ize", "ions", "ion", "ing", "ies", "es", "ed", "is", "ic", "al", "s",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -97,18 +93,6 @@ class Verdict:
     total: int = 1
     missed: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
-
-
-def stem(word: str) -> str:
-    """A light stem, so 'stabilises the pelvis' meets 'pelvic stabilisation'."""
-    for _ in range(2):
-        for suffix in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-                word = word[: -len(suffix)]
-                break
-        else:
-            break
-    return word
 
 
 def contrast_clash(typed: Sequence[str], target: Sequence[str]) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from studytool.errors import Diagnostic, InputError, UserError, did_you_mean
 from studytool.gcpause import paused_gc
 from studytool.model import Associated, Entry, KnowledgeBase
+from studytool.questions.lint import lint_entry, lint_repeats
 from studytool.safeio import is_regular
 from studytool.source.cache import CachedDocument, ParseCache
 from studytool.source.schema import (
@@ -76,6 +77,11 @@ def _load_kb(src: str | os.PathLike[str], strict: bool) -> tuple[KnowledgeBase, 
         entries.append(build_entry(data, doc.path, order, doc))
     by_id = {e.id: e for e in entries}
     entries = [_resolve_names(e, by_id) for e in entries]
+    if strict:  # the card linter reads the facts the entries become
+        docs = {data["id"]: doc for doc, data in loaded}
+        for e in entries:
+            diags.extend(lint_entry(docs[e.id], e))
+        diags.extend(lint_repeats(docs, entries))
     entries.sort(key=lambda e: (e.order, e.id))
     pool, pool_diags = load_pool(Path(src) / POOL_FILE)
     diags.extend(pool_diags)

@@ -1,0 +1,99 @@
+"""How questions read: names mid-sentence, verb agreement for group entries, and the guards
+that keep a card fair (no question that contains its answer, no back that gives away the next).
+"""
+
+from __future__ import annotations
+
+import re
+
+from studytool.model import Entry, Fact
+from studytool.textnorm import tokens
+
+# Words that keep their capital mid-sentence: eponyms and the names of tests and people.
+PROPER = frozenset(
+    {
+        "achilles", "baker", "morton", "sever", "osgood", "schlatter", "trendelenburg", "thomas",
+        "ober", "thompson", "silfverskiöld", "travell", "simons", "patrick", "faber", "hoffa",
+        "lasègue", "ely", "noble", "kemp", "gaenslen", "homans", "tinel", "freiberg", "gray",
+    }
+)  # fmt: skip
+
+# Words so general that an answer made only of them and the question's words gives nothing away.
+_GENERIC = frozenset(
+    {
+        "nerve",
+        "nerves",
+        "muscle",
+        "muscles",
+        "to",
+        "from",
+        "for",
+        "with",
+        "via",
+        "on",
+        "in",
+        "branch",
+        "branches",
+    }
+)
+
+
+def _keeps_capital(word: str) -> bool:
+    """An acronym (TFL, SI), a word with inner capitals, or an eponym keeps its capital."""
+    bare = re.sub(r"[’']s$", "", word.strip("()[],.;:"))
+    return bare[1:2].isupper() or any(c.isupper() for c in bare[1:]) or bare.lower() in PROPER
+
+
+def mid(name: str) -> str:
+    """A name as written mid-sentence: 'Hip osteoarthritis' -> 'hip osteoarthritis'.
+
+    Acronyms ('IT band syndrome', 'TFL') and eponyms ('Achilles tendinopathy') keep the capital.
+    """
+    first = name.split(" ", 1)[0]
+    if not first or _keeps_capital(first):
+        return name
+    return name[:1].lower() + name[1:]
+
+
+def subject(e: Entry) -> str:
+    """The entry as the subject of a question: 'the gluteus medius', 'the hamstrings'."""
+    return e.in_sentence or f"the {mid(e.name)}"
+
+
+def does(e: Entry) -> str:
+    """'does' for one muscle, 'do' for a group entry ('Where do the hamstrings lie?')."""
+    return "do" if e.plural else "does"
+
+
+def content_words(text: str) -> set[str]:
+    """The words of a text that carry meaning (no articles, no generic anatomy words)."""
+    return {t for t in tokens(text) if t not in _GENERIC and len(t) > 1}
+
+
+def gives_away(question: str, answer: str) -> bool:
+    """The question already contains the answer: every meaningful word of it
+    ('Which nerve supplies the piriformis?' -> 'Nerve to piriformis')."""
+    words = content_words(answer)
+    return bool(words) and words <= content_words(question)
+
+
+def reveals(before: Fact, after: Fact) -> bool:
+    """The back of `before` shows the answer of `after`, so studying them in a row gives it away."""
+    if not after.answer or after.reverse:
+        return False
+    back = " ".join((before.answer, before.extra, *before.items))
+    if len(after.items) > 1:
+        return False  # a list is not given away by one of its items appearing elsewhere
+    words = content_words(after.answer)
+    return len(words) >= 2 and words <= content_words(back)
+
+
+def capitals_mid_sentence(question: str) -> list[str]:
+    """Capitalised words after the first one that are neither acronyms nor eponyms."""
+    out = []
+    for i, word in enumerate(re.findall(r"[^\s“”\"]+", question)):
+        bare = word.strip("()[],.;:?!–-")
+        if i == 0 or not bare[:1].isupper() or _keeps_capital(bare):
+            continue
+        out.append(bare)
+    return out
