@@ -8,13 +8,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from studytool.errors import Diagnostic
 from studytool.facts import OPEN, entry_facts
 from studytool.model import Entry, Item
 from studytool.questions.phrasing import capitals_mid_sentence, content_words, gives_away, subject
-from studytool.source.yamlload import Located
 from studytool.textnorm import normalize, stem
+
+if TYPE_CHECKING:  # the loader imports the linter
+    from studytool.source.yamlload import Located
 
 ITEM_LIMIT = 90  # characters of a list item that is recalled (its label, else its text)
 ANSWER_LIMIT = 400  # characters of a basic answer
