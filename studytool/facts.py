@@ -326,7 +326,7 @@ def referral_facts(entries: Sequence[Entry]) -> list[Fact]:
         b.add(
             "referral-reverse",
             "referral",
-            f"Trigger points of which muscle refer pain mainly to: {names}?",
+            f"Which muscle in this deck has trigger points that refer pain mainly to: {names}?",
             e.name,
             aliases=e.aliases,
             reverse=True,

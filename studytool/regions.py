@@ -74,6 +74,11 @@ PARENT: dict[str, str] = {
 }
 
 
+# Regions no entry refers pain to as its essential zone: the references give them only as
+# spillover (tests/test_lower_body_coverage.py keeps this list true).
+SPILLOVER_ONLY: frozenset[str] = frozenset()
+
+
 def related(a: str, b: str) -> bool:
     """True when one region is the other, or one is part of the other."""
     return a == b or PARENT.get(a) == b or PARENT.get(b) == a

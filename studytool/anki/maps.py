@@ -19,7 +19,7 @@ from studytool.anki.render import image_field
 from studytool.model import Entry, Fact, KnowledgeBase
 
 MAP_KEY = "referral-map"
-MAP_QUESTION = "Which muscle’s trigger points refer pain in this pattern?"
+MAP_QUESTION = "Which muscle in this deck has trigger points that refer pain in this pattern?"
 MAP_CLASS = "tp-map"
 
 
