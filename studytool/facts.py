@@ -48,6 +48,21 @@ OPEN = {
 }
 
 
+# An open list on an Anki cloze card shows every item but one, so its heading names the list
+# instead of asking for two: "Conditions that trigger points in the soleus are often mistaken for:".
+HEADINGS = {
+    "differentials": "Conditions that trigger points in {s} are often mistaken for:",
+    "associated": "Muscles whose trigger points often accompany those in {s}:",
+    "indications": "Presentations that suggest trigger points in {s}:",
+    "perpetuating": "Factors that keep trigger points in {s} active:",
+    "examination": "Examination steps that look for trigger points in {s}:",
+    "treatment-manual-therapy": "Manual techniques for trigger points in {s}:",
+    "treatment-stretches": "Stretches for {s}:",
+    "treatment-strengthening": "Exercises that strengthen or offload {s}:",
+    "treatment-postural": "Changes in posture or habit that keep trigger points in {s} from coming back:",
+}
+
+
 class _Builder:
     """Collects the facts of one entry in curriculum order."""
 
@@ -85,6 +100,7 @@ class _Builder:
         if reverse:
             tags += ("TP::Reverse",)
         required = OPEN.get(key, 0) if len(items) > OPEN.get(key, 0) else 0
+        prompt = HEADINGS[key].format(s=subject(e)) if required else ""
         self.facts.append(
             Fact(
                 id=f"{e.id}__{key}",
@@ -98,6 +114,7 @@ class _Builder:
                 aliases=tuple(aliases),
                 item_aliases=tuple(item_aliases),
                 required=required,
+                prompt=prompt,
                 extra=extra,
                 source=self.source,
                 region=e.region,

@@ -210,6 +210,7 @@ class Fact:
     item_aliases: tuple[tuple[str, ...], ...] = ()
     # An open list ("name two of ..."): how many items a full answer needs; 0 means all of them.
     required: int = 0
+    prompt: str = ""  # an open list's heading on a cloze card, where every item but one shows
     extra: str = ""
     source: str = ""
     region: str = ""

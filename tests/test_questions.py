@@ -58,11 +58,20 @@ def test_group_entries_read_as_plural() -> None:
 
 
 def test_open_lists_ask_for_some_and_accept_any() -> None:
+    from studytool.anki.render import guid_for, render
+
+    opened = 0
     for f in FACTS:
         key = f.key
         if key in OPEN and len(f.items) > OPEN[key]:
+            opened += 1
             assert f.required == OPEN[key], f.id
             assert re.match(r"(Name|Describe) ", f.question), f.question
+            # the Anki cloze shows every item but one: its heading names the list instead
+            assert f.prompt.endswith(":") and not f.prompt.startswith(("Name", "Describe"))
+            front = render(f, guid_for(f.id)).fields[0]
+            assert f.prompt.split(" ")[0] in front and "Name two" not in front
+    assert opened
 
 
 def test_no_card_gives_the_next_away_in_study_order() -> None:

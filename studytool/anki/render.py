@@ -99,7 +99,7 @@ def render(fact: Fact, guid: str, image: str = "", front: str = "") -> Note:
     meta = _meta(fact.muscle, fact.facet, fact.source)
     extra = esc(fact.extra) if fact.extra else ""
     if fact.items:
-        fields: tuple[str, ...] = (cloze_text(fact.question, fact.items), extra, image, *meta)
+        fields: tuple[str, ...] = (cloze_text(fact.prompt or fact.question, fact.items), extra, image, *meta)
         model_id, ords = CLOZE_ID, tuple(range(len(fact.items)))
     else:
         fields = (esc(fact.question) + front, esc(fact.answer), extra, image, *meta)
