@@ -164,7 +164,10 @@ def _made_up(label: str, text: str) -> bool:
 
 
 def _looks_plural(name: str) -> bool:
-    last = re.sub(r"\(.*?\)", "", name).split()[-1].lower() if name.split() else ""
-    return " and " in name or (
-        last.endswith(("s", "i")) and not last.endswith(("us", "is", "ss", "as", "ii"))
+    """A group name: 'X and Y', or a plural word ('extensors', 'interossei', 'gemelli'); Latin
+    singulars ('gluteus', 'abdominis', 'psoas') and genitives ('digiti minimi') are not."""
+    words = re.sub(r"\(.*?\)", "", name).lower().split()
+    return "and" in words or any(
+        (w.endswith("s") and not w.endswith(("us", "is", "ss", "as", "os"))) or w.endswith(("ei", "lli"))
+        for w in words
     )

@@ -15,6 +15,7 @@ PROPER = frozenset(
         "achilles", "baker", "morton", "sever", "osgood", "schlatter", "trendelenburg", "thomas",
         "ober", "thompson", "silfverskiöld", "travell", "simons", "patrick", "faber", "hoffa",
         "lasègue", "ely", "noble", "kemp", "gaenslen", "homans", "tinel", "freiberg", "gray",
+        "baxter", "jones", "lisfranc", "haglund", "mcburney", "mcmurray", "lachman",
     }
 )  # fmt: skip
 
