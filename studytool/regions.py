@@ -76,7 +76,15 @@ PARENT: dict[str, str] = {
 
 # Regions no entry refers pain to as its essential zone: the references give them only as
 # spillover (tests/test_lower_body_coverage.py keeps this list true).
-SPILLOVER_ONLY: frozenset[str] = frozenset()
+SPILLOVER_ONLY: frozenset[str] = frozenset(
+    {
+        "anterior-calf",  # the shin: tibialis anterior, long toe extensors, adductors, interossei
+        "lower-calf",  # soleus
+        "chest",  # rectus abdominis, abdominal obliques, thoracolumbar paraspinals
+        "medial-ankle",  # gastrocnemius, long toe flexors
+        "sole",  # the arch: tibialis posterior
+    }
+)
 
 
 def related(a: str, b: str) -> bool:

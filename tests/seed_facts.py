@@ -174,7 +174,11 @@ def missing_seed_facts(facts: Iterable[Any], seed: Iterable[SeedFact] = SEED_FAC
     by_facet: dict[str, list[str]] = {}
     for fact in facts:
         by_facet.setdefault(_get(fact, "facet"), []).extend(units(fact))
-    return [s for s in seed if not any(matches(u, s.groups) for u in by_facet.get(MERGED.get(s.facet, s.facet), []))]
+    return [
+        s
+        for s in seed
+        if not any(matches(u, s.groups) for u in by_facet.get(MERGED.get(s.facet, s.facet), []))
+    ]
 
 
 def assert_covers_seed(facts: Iterable[Any]) -> None:

@@ -26,7 +26,9 @@ PINS: dict[str, str] = json.loads(
 RETIRED: dict[str, str] = {
     r".*__action-.*": "the label gave the answer away; the actions card now teaches each action's text",
     r".*__symptoms": "near-duplicate of indications; merged into the indications card",
-    r"piriformis__innervation": "the question contained its answer (the nerve to piriformis); the levels card names it",
+    r"piriformis__innervation": (
+        "the question contained its answer (the nerve to piriformis); the levels card names it"
+    ),
 }
 
 

@@ -19,6 +19,13 @@ from tests.conftest import ROOT
 from tests.test_quiz_helpers import ANSI, NOW, kb_dir, quiz_env, rows, state, studytool, wait_for  # noqa: F401
 
 SEL = ("--muscle", "gluteus-medius", "--facet", "innervation")
+# The session's order: the nerve's back shows the levels dispute, so the levels card comes
+# after the next one, the reverse "which muscles does this nerve supply?" (facts.spread).
+NERVE, MUSCLES, LEVELS = (
+    "gluteus-medius__innervation",
+    "nerve-superior-gluteal__muscles",
+    "gluteus-medius__innervation-levels",
+)
 
 
 def quiz(kb: Path, st: Path, stdin: str, *extra: str, now: str = NOW) -> subprocess.CompletedProcess[str]:
@@ -42,34 +49,32 @@ def test_flip_session_over_a_pipe(kb_dir: Path, state: Path) -> None:  # noqa: F
     assert "Answer: Superior gluteal nerve" in proc.stdout
     assert "Reviewed 2 · 100% correct" in proc.stdout
     assert "Next due:" in proc.stdout
-    assert [r[:3] for r in reviews(state)] == [
-        ("gluteus-medius__innervation", 3, "flip"),
-        ("gluteus-medius__innervation-levels", 4, "flip"),
-    ]
+    assert [r[:3] for r in reviews(state)] == [(NERVE, 3, "flip"), (MUSCLES, 4, "flip")]
     assert rows(state, "PRAGMA integrity_check") == [("ok",)]
 
 
 def test_type_mode_near_miss_suggests_again_and_enter_accepts(kb_dir: Path, state: Path) -> None:  # noqa: F811
-    proc = quiz(kb_dir, state, "inferior gluteal nerve\n\nL4-S1\n\nq\n", "--mode", "type")
+    muscles = "gluteus medius\ngluteus minimus\ntensor fasciae latae\n\n\n"
+    stdin = f"inferior gluteal nerve\n\n{muscles}L4-S1\n\nq\n"
+    proc = quiz(kb_dir, state, stdin, "--mode", "type")
     assert proc.returncode == 0, proc.stderr
     assert "'inferior' is not 'superior'" in proc.stdout
     assert "{+inferior+} [-superior-] gluteal nerve" in proc.stdout
     assert "[Enter = 1 Again]" in proc.stdout and "[Enter = 3 Good]" in proc.stdout
-    got = reviews(state)
-    assert [(r[1], r[3]) for r in got] == [(1, "inferior gluteal nerve"), (3, "L4-S1")]
+    got = {r[0]: (r[1], r[3]) for r in reviews(state)}
+    assert got[NERVE] == (1, "inferior gluteal nerve") and got[LEVELS] == (3, "L4-S1")
 
 
 def test_type_mode_list_partial_credit_and_override(kb_dir: Path, state: Path) -> None:  # noqa: F811
-    # Two single facts first, then 'which muscles does the superior gluteal nerve supply?'.
-    stdin = "superior gluteal nerve\n\nL4-S1\n\nglute med\ngluteus minimus\n\n4\n"
+    # The nerve, then 'which muscles does the superior gluteal nerve supply?', then the levels.
+    stdin = "superior gluteal nerve\n\nglute med\ngluteus minimus\n\n4\nL4-S1\n\n"
     proc = quiz(kb_dir, state, stdin, "--mode", "type")
     assert proc.returncode == 0, proc.stderr
     assert "2/3" in proc.stdout and "missed: Tensor fasciae latae" in proc.stdout
     assert "[Enter = 2 Hard]" in proc.stdout
-    last = reviews(state)[-1]
-    assert "superior-gluteal" in str(last[0])
-    assert last[1] == 4  # the user overrode the suggestion
-    assert last[3] == "glute med\ngluteus minimus"
+    listed = next(r for r in reviews(state) if r[0] == MUSCLES)
+    assert listed[1] == 4  # the user overrode the suggestion
+    assert listed[3] == "glute med\ngluteus minimus"
 
 
 def test_choice_mode_uses_safe_options(kb_dir: Path, state: Path) -> None:  # noqa: F811
@@ -105,11 +110,10 @@ def test_keys_undo_bury_entry_and_quit(kb_dir: Path, state: Path) -> None:  # no
     assert [r[:2] for r in reviews(state)] == [("gluteus-medius__innervation", 3)]
     kinds = [r[0] for r in rows(state, "SELECT kind FROM reviews ORDER BY id")]
     assert kinds == ["review", "undo", "review"]
-    buried = "gluteus-medius__innervation-levels"
     again = quiz(kb_dir, state, "q\n")
-    assert "motor supply" not in again.stdout  # buried fact stays away today
+    assert "supplied by the superior gluteal nerve" not in again.stdout  # buried fact stays away today
     tomorrow = quiz(kb_dir, state, "\n3\n" * 4, now="2026-03-02T04:00:00Z")
-    assert "motor supply" in tomorrow.stdout, buried
+    assert "supplied by the superior gluteal nerve" in tomorrow.stdout, MUSCLES
 
 
 @pytest.mark.parametrize("stdin", ["", "\n\n\n", "zzz\n\x00\n7\nfoo\n", "\n", "é\n\t\n5\n0\n"])
@@ -141,7 +145,7 @@ def test_new_limit_counts_across_sessions(kb_dir: Path, state: Path) -> None:  #
 
 
 def test_retired_facts_keep_their_history(kb_dir: Path, state: Path) -> None:  # noqa: F811
-    assert quiz(kb_dir, state, "\n4\n\n4\n").returncode == 0
+    assert quiz(kb_dir, state, "\n4\n\n4\n\n4\n").returncode == 0
     source = kb_dir / "gluteus-medius.yaml"
     text = source.read_text()
     assert "    levels: L4–S1\n" in text
@@ -149,11 +153,11 @@ def test_retired_facts_keep_their_history(kb_dir: Path, state: Path) -> None:  #
     proc = studytool("quiz", str(kb_dir), "--limit", "1", stdin="q\n", state=state)
     assert proc.returncode == 0, proc.stderr
     assert "retired (history kept)" in proc.stdout
-    gone = "gluteus-medius__innervation-levels"
+    gone = LEVELS
     assert rows(state, "SELECT reps, retired IS NOT NULL FROM cards WHERE fact_id = ?", gone) == [(1, 1)]
-    assert [r[0] for r in reviews(state)] == ["gluteus-medius__innervation", gone]
+    assert [r[0] for r in reviews(state)] == [NERVE, MUSCLES, gone]
     stats = json.loads(studytool("stats", "--json", state=state).stdout)
-    assert stats["totals"]["retired"] >= 1 and stats["totals"]["reviews"] == 2
+    assert stats["totals"]["retired"] >= 1 and stats["totals"]["reviews"] == 3
 
 
 @pytest.mark.parametrize("kind", ["garbage", "corrupt", "newer", "readonly"])

@@ -66,7 +66,9 @@ def test_check_strict_warns_at_the_coded_key(src: Path) -> None:
     assert "[W102]" in err
 
 
-def test_build_leaves_the_map_out_and_says_why(src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_leaves_the_map_out_and_says_why(
+    src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("STUDYTOOL_NOW", str(T1))
     _uncode(src)
     out = tmp_path / "decks"
