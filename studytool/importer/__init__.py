@@ -12,6 +12,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from studytool.atomic import folder_lock, write_group
 from studytool.errors import Diagnostic, Location, UserError
@@ -19,6 +20,9 @@ from studytool.importer.build import Head, build_entry, muscle_key, page_head, p
 from studytool.importer.emit import dump_entry
 from studytool.importer.lines import read_page
 from studytool.source.schema import SLUG
+
+if TYPE_CHECKING:
+    from studytool.source.yamlload import Document
 
 __all__ = ["ImportReport", "Imported", "dump_entry", "import_pages", "parse_page", "slugify"]
 
@@ -69,14 +73,37 @@ def known_entries(out: Path) -> dict[str, str]:
 
 def check_yaml(text: str, path: str, entry_id: str) -> list[Diagnostic]:
     """Errors the source loader reports for the generated text (none, unless we have a bug)."""
+    return _validated(text, path, entry_id)[2]
+
+
+def strict_gaps(text: str, path: str, entry_id: str) -> list[Diagnostic]:
+    """What `check --strict` will still ask of the generated entry: empty facets, linter rules.
+
+    Referral items without a full coding are left out: the import reports each of them.
+    """
+    from studytool.questions.lint import lint_entry
+    from studytool.source.schema import build_entry as make_entry
+    from studytool.source.schema import strict_warnings
+
+    doc, data, errors = _validated(text, path, entry_id)
+    if data is None or errors:
+        return []
+    found = [*strict_warnings(doc, data, {}), *lint_entry(doc, make_entry(data, path, 0, doc))]
+    return [d for d in found if d.code != "W102"]
+
+
+def _validated(
+    text: str, path: str, entry_id: str
+) -> tuple[Document, dict[str, Any] | None, list[Diagnostic]]:
+    """The loaded document, its validated data (None when unusable) and its errors."""
     from studytool.source.schema import validate_entry
     from studytool.source.yamlload import load_yaml
 
     doc = load_yaml(path, text)
     if doc.data is None:
-        return [d for d in doc.diagnostics if d.is_error]
-    _, problems = validate_entry(doc, entry_id)
-    return [d for d in (*doc.diagnostics, *problems) if d.is_error]
+        return doc, None, [d for d in doc.diagnostics if d.is_error]
+    data, problems = validate_entry(doc, entry_id)
+    return doc, data, [d for d in (*doc.diagnostics, *problems) if d.is_error]
 
 
 def import_pages(
@@ -136,6 +163,15 @@ def import_pages(
             )
         if not bad:
             report.entries.append(Imported(path, ident, target, yaml_text))
+            gaps: dict[str, list[str]] = {}
+            for d in strict_gaps(yaml_text, str(target), ident):
+                gaps.setdefault(d.code, []).append(d.message)
+            report.diagnostics.extend(
+                Diagnostic(
+                    Location(path), "W606", f"check --strict will warn ({code}): {'; '.join(m)}", "warning"
+                )
+                for code, m in gaps.items()
+            )
     report.diagnostics.sort(key=lambda d: (d.location, d.code))
     if report.errors or dry_run:
         return report

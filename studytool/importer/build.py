@@ -8,10 +8,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from studytool.errors import Diagnostic, Location
-from studytool.importer.anatomy import parse_anatomy
-from studytool.importer.items import ParsedItem, is_closing, is_lead, parse_item, split_label
+from studytool.importer.anatomy import parse_anatomy, structure_aliases
+from studytool.importer.items import (
+    ParsedItem,
+    is_closing,
+    is_lead,
+    label_case,
+    parse_item,
+    sentence_case,
+    split_label,
+)
 from studytool.importer.lines import MAX_LINE, Line, split_lines
-from studytool.importer.regionmap import map_regions
+from studytool.importer.regionmap import cue_only, map_regions
 from studytool.importer.sections import TREATMENT_KEYS, Page, Section, heading_key, heading_words
 from studytool.importer.sections import split_sections as split_page
 from studytool.source.schema import SLUG, item_key
@@ -30,12 +38,6 @@ def slugify(text: str) -> str:
 def muscle_key(name: str) -> str:
     """Compare muscle names without case, punctuation, 'muscle' or articles."""
     return " ".join(w for w in normalize(name).split() if w not in ("muscle", "muscles"))
-
-
-def sentence_case(name: str) -> str:
-    """'Gluteus Medius' -> 'Gluteus medius' (words in capitals such as 'TFL' stay)."""
-    words = name.split()
-    return " ".join([words[0], *(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in words[1:])])
 
 
 @dataclass
@@ -153,7 +155,8 @@ def _muscle_name(page: Page) -> str:
             for line in section.lines:
                 label, text = split_label(line.text)
                 if heading_words(label) in ("name", "muscle", "muscle name") and text.strip(" ."):
-                    return sentence_case(text.strip(" ."))
+                    name = sentence_case(text.strip(" ."))
+                    return name[:1].upper() + name[1:]
     if page.title is not None:
         title = re.sub(r"\s*[-–—:|]?\s*\btrigger\s*points?\b.*$", "", page.title.text, flags=re.I)
         title = title.strip(" .:-–—|")
@@ -171,7 +174,8 @@ def _split_list(st: _State, section: Section) -> list[Line]:
         else:
             items.append(line)
     tail: list[Line] = []
-    while len(items) > 1 and is_closing(items[-1], st.name):
+    bullets = any(line.bullet for line in items[:-1])
+    while len(items) > 1 and is_closing(items[-1], st.name, after_bullets=bullets):
         tail.insert(0, items.pop())
     for line in tail:
         st.note(line, line.text, section.title)
@@ -247,16 +251,26 @@ def _head_note(p: ParsedItem) -> tuple[str, str]:
 
 
 def _referral(st: _State, section: Section) -> None:
+    """Referral items with their regions; an item whose wording is not fully coded says so."""
     for line in _split_list(st, section):
-        text, note = _head_note(parse_item(line))
+        p = parse_item(line)
+        text, note = _head_note(p)
+        cue = cue_only(p.label) if p.label else ""
+        if cue:  # 'Spillover zone: the calf'
+            text, note = p.text, p.note
+        if note and cue_only(note):  # 'The calf (spillover)'
+            cue, note = cue or cue_only(note), ""
         text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
         text = text[:1].upper() + text[1:]
-        regions, unmapped = map_regions(text)
-        for phrase in unmapped:
+        coding = map_regions(f"{cue}: {text}" if cue else text)
+        item: dict[str, Any] = {"text": text, "primary": coding.primary, "spillover": coding.spillover}
+        for phrase in coding.unmapped:
             st.warn(line, "W603", f"referral phrase '{phrase}' names no known body region; text kept")
-        item: dict[str, Any] = {"text": text}
-        if regions:
-            item["primary"] = regions
+        if coding.unmapped or not (coding.primary or coding.spillover):
+            item["coded"] = False
+        if not (coding.primary or coding.spillover):
+            n = len(st.data.get("referral", [])) + 1
+            st.warn(line, "W605", f"referral item {n} names no region: add primary/spillover region ids")
         if note:
             item["note"] = note
         st.append("referral", item)
@@ -265,7 +279,7 @@ def _referral(st: _State, section: Section) -> None:
 def _differentials(st: _State, section: Section) -> None:
     for line in _split_list(st, section):
         p = parse_item(line)
-        condition = p.label or p.text
+        condition = p.label or label_case(p.text)
         distinguish = p.text if p.label else ""
         if p.note:
             distinguish = f"{distinguish} ({p.note})" if distinguish else p.note
@@ -278,6 +292,7 @@ def _differentials(st: _State, section: Section) -> None:
 def _associated(st: _State, section: Section) -> None:
     for line in _split_list(st, section):
         name, note = _head_note(parse_item(line))
+        name = label_case(name)
         ref = st.known.get(muscle_key(name), "")
         item = {"ref": ref} if ref and ref != st.entry_id else {"name": name}
         if note:
@@ -288,10 +303,10 @@ def _associated(st: _State, section: Section) -> None:
 def _anatomy(st: _State, section: Section) -> None:
     found = parse_anatomy(section.lines, st.name)
     anatomy: dict[str, Any] = {}
-    if found.origin:
-        anatomy["origin"] = {"text": found.origin}
-    if found.insertion:
-        anatomy["insertion"] = {"text": found.insertion}
+    for key in ("origin", "insertion"):
+        text = getattr(found, key)
+        if text:
+            anatomy[key] = {"text": text, "aliases": structure_aliases(text)}
     if found.nerve:
         anatomy["innervation"] = {"nerve": found.nerve, **({"levels": found.levels} if found.levels else {})}
     if anatomy:
@@ -312,13 +327,19 @@ def _corrective(st: _State, section: Section) -> None:
     for line in section.lines:
         label, text = split_label(line.text)
         group = heading_key(label) if label else None
-        if group in TREATMENT_KEYS and text:
+        if (group in TREATMENT_KEYS or group == "avoid") and text:
             sub = Section(group, None, [Line(line.number, line.col, text, line.raw, bullet=line.bullet)])
-            _items(st, sub)
+            HANDLERS[group](st, sub)
             continue
         st.note(line, line.text, section.title)
         if not is_lead(line):
             st.warn(line, "W602", "line outside any corrective-action group; kept in 'notes'")
+
+
+def _avoid(st: _State, section: Section) -> None:
+    """'Precautions': what a practitioner must stay clear of (`treatment.avoid`)."""
+    for line in _split_list(st, section):
+        st.append("avoid", " ".join(line.text.split()), "treatment")
 
 
 def _conclusion(st: _State, section: Section) -> None:
@@ -374,6 +395,7 @@ HANDLERS: dict[str, Callable[[_State, Section], None]] = {
     "associated": _associated,
     "anatomy": _anatomy,
     "corrective": _corrective,
+    "avoid": _avoid,
     "conclusion": _conclusion,
     "sources": _sources,
 }

@@ -1,7 +1,7 @@
 """A small YAML emitter for source entries: fixed key order, block style, readable scalars.
 
-Only what entries hold is supported: mappings with string keys, lists, strings and
-integers. Long texts are folded (`>-`) at word boundaries; anything YAML could
+Only what entries hold is supported: mappings with string keys, lists, strings,
+integers and booleans. Long texts are folded (`>-`) at word boundaries; anything YAML could
 misread is double-quoted.
 """
 
@@ -19,6 +19,8 @@ WIDTH = 100
 ORDER = (
     "id",
     "name",
+    "in_sentence",
+    "plural",
     "order",
     "region",
     "area",
@@ -45,6 +47,7 @@ ORDER = (
     "stretches",
     "strengthening",
     "postural",
+    "avoid",
     "sources",
     "media",
     "notes",
@@ -55,6 +58,7 @@ ORDER = (
     "text",
     "primary",
     "spillover",
+    "coded",
     "distinguish",
     "note",
     "key",
@@ -67,8 +71,15 @@ _PRINTABLE = re.compile("^[\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000
 _BREAKS = "\r\n\x85\u2028\u2029"
 
 
-def _ordered(mapping: dict[str, Any]) -> list[tuple[str, Any]]:
-    return sorted(mapping.items(), key=lambda kv: (_RANK.get(kv[0], len(_RANK)), kv[0]))
+def _ordered(mapping: dict[str, Any], top: bool) -> list[tuple[str, Any]]:
+    """Keys in reading order; below the top level, a structure's aliases follow its text."""
+
+    def rank(key: str) -> float:
+        if key == "aliases" and not top:
+            return _RANK["text"] + 0.5
+        return _RANK.get(key, len(_RANK))
+
+    return sorted(mapping.items(), key=lambda kv: (rank(kv[0]), kv[0]))
 
 
 def _plain_ok(text: str) -> bool:
@@ -107,8 +118,10 @@ def _quoted(text: str) -> str:
 
 def scalar(value: Any, indent: int) -> str:
     """One scalar, after `key: ` or `- `; long single-line text becomes a folded block."""
-    if isinstance(value, bool) or value is None:
-        raise TypeError(f"unsupported scalar {value!r}")
+    if value is None:
+        raise TypeError("unsupported scalar None")
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     text = str(value)
@@ -128,7 +141,7 @@ def scalar(value: Any, indent: int) -> str:
 def _emit(value: Any, indent: int, out: list[str], *, top: bool = False) -> None:
     pad = " " * indent
     if isinstance(value, dict):
-        for key, item in _ordered(value):
+        for key, item in _ordered(value, top):
             if top and isinstance(item, (dict, list)) and out and out[-1] != "":
                 out.append("")
             if isinstance(item, dict):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from studytool.errors import Diagnostic, Location
 from studytool.safeio import UnsafeRead, read_regular
@@ -132,4 +132,29 @@ def split_lines(text: str) -> list[Line]:
         if not cleaned:
             continue
         out.append(Line(number, max(content_col, 1), cleaned, raw, md_level, bold_only, bullet))
+    return out
+
+
+def join_wrapped(lines: list[Line]) -> list[Line]:
+    """A list item wrapped onto indented lines ('- Long text' + '  continued') is one line.
+
+    A line right under an item and indented at least as far as the item's text continues it;
+    an unindented line after a list (a closing sentence) does not.
+    """
+    out: list[Line] = []
+    end = 0  # the last line number that went into out[-1]
+    for line in lines:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.bullet
+            and not (line.bullet or line.md_level)
+            and line.number == end + 1
+            and line.col >= prev.col
+            and len(prev.text) + len(line.text) < MAX_LINE
+        ):
+            out[-1] = replace(prev, text=f"{prev.text} {line.text}")
+        else:
+            out.append(line)
+        end = line.number
     return out

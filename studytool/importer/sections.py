@@ -5,17 +5,42 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from studytool.importer.lines import Line
+from studytool.importer.lines import Line, join_wrapped
 from studytool.textnorm import fold
 
 # section key -> accepted heading spellings (already normalised: lowercase words).
 HEADINGS: dict[str, tuple[str, ...]] = {
-    "introduction": ("introduction", "intro", "overview"),
-    "name_area": ("name and area", "name and location", "name area", "name and region"),
+    "introduction": ("introduction", "intro", "overview", "about", "background"),
+    "name_area": ("name and area", "name and location", "name area", "name and region", "location"),
     "indications": ("indications", "indication", "clinical indications"),
-    "actions": ("muscle action", "muscle actions", "actions", "action", "function", "muscle function"),
-    "symptoms": ("signs and symptoms", "symptoms", "signs symptoms", "symptoms and signs"),
-    "perpetuating": ("perpetuating factors", "perpetuating factor", "causes", "aggravating factors"),
+    "actions": (
+        "muscle action",
+        "muscle actions",
+        "actions",
+        "action",
+        "function",
+        "functions",
+        "muscle function",
+        "what it does",
+    ),
+    "symptoms": (
+        "signs and symptoms",
+        "symptoms",
+        "signs symptoms",
+        "symptoms and signs",
+        "clinical presentation",
+        "presentation",
+        "common complaints",
+    ),
+    "perpetuating": (
+        "perpetuating factors",
+        "perpetuating factor",
+        "causes",
+        "aggravating factors",
+        "common causes",
+        "risk factors",
+        "causes and perpetuating factors",
+    ),
     "referral": (
         "trigger point referral pattern",
         "trigger point referral patterns",
@@ -23,30 +48,77 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "referral patterns",
         "referred pain pattern",
         "pain referral pattern",
+        "referred pain",
+        "referred pain patterns",
+        "pain pattern",
+        "pain patterns",
+        "referral zones",
+        "referral",
+        "where it hurts",
     ),
-    "differentials": ("differential diagnosis", "differential diagnoses", "differentials"),
+    "differentials": (
+        "differential diagnosis",
+        "differential diagnoses",
+        "differentials",
+        "differential",
+        "conditions to rule out",
+        "rule out",
+    ),
     "associated": (
         "associated trigger points",
         "associated trigger point",
         "associated muscles",
         "related trigger points",
+        "related muscles",
+        "satellite trigger points",
     ),
-    "anatomy": ("anatomy and innervation", "anatomy", "innervation", "anatomy innervation"),
-    "examination": ("patient examination", "examination", "physical examination", "assessment"),
-    "corrective": ("corrective actions", "corrective action", "treatment", "treatments", "management"),
-    "dry_needling": ("dry needling",),
-    "manual_therapy": ("manual therapy", "manual therapies"),
+    "anatomy": (
+        "anatomy and innervation",
+        "anatomy",
+        "innervation",
+        "anatomy innervation",
+        "attachments",
+        "attachments and innervation",
+        "attachments and nerve supply",
+        "anatomy and nerve supply",
+        "origin and insertion",
+        "origin insertion and innervation",
+    ),
+    "examination": (
+        "patient examination",
+        "examination",
+        "physical examination",
+        "assessment",
+        "clinical examination",
+        "exam",
+        "how to examine",
+    ),
+    "corrective": (
+        "corrective actions",
+        "corrective action",
+        "treatment",
+        "treatments",
+        "management",
+        "treatment options",
+    ),
+    "dry_needling": ("dry needling", "needling"),
+    "manual_therapy": ("manual therapy", "manual therapies", "hands on treatment", "soft tissue work"),
     "stretches": ("stretching", "stretches", "stretching exercises"),
-    "strengthening": ("strengthening exercises", "strengthening", "strengthening exercise"),
+    "strengthening": ("strengthening exercises", "strengthening", "strengthening exercise", "exercises"),
     "postural": (
         "postural and movement adjustments",
         "postural adjustments",
         "postural and movement advice",
         "movement adjustments",
         "posture and movement",
+        "self care",
+        "self help",
+        "home advice",
+        "activity modification",
     ),
-    "conclusion": ("conclusion", "conclusions", "summary"),
-    "sources": ("sources", "source", "references", "reference", "bibliography"),
+    "avoid": ("precautions", "precaution", "cautions", "contraindications", "safety", "what to avoid"),
+    "conclusion": ("conclusion", "conclusions", "summary", "key points", "take home points"),
+    "sources": ("sources", "source", "references", "reference", "bibliography", "further reading"),
 }
 
 # Human titles used when a note records which section it came from.
@@ -68,6 +140,7 @@ TITLES: dict[str, str] = {
     "stretches": "Stretching",
     "strengthening": "Strengthening Exercises",
     "postural": "Postural and Movement Adjustments",
+    "avoid": "Precautions",
     "conclusion": "Conclusion",
     "sources": "Sources",
 }
@@ -140,4 +213,6 @@ def split_sections(lines: list[Line]) -> Page:
             title = line
         else:
             preamble.append(line)
+    for section in sections:
+        section.lines = join_wrapped(section.lines)
     return Page(title, preamble, sections)
