@@ -54,7 +54,7 @@ def _item_lists(e: Entry) -> list[tuple[tuple[str | int, ...], Sequence[Item]]]:
 
 
 def lint_entry(doc: Located, e: Entry) -> list[Diagnostic]:
-    """The linter's findings for one entry (rules W201–W203, W205–W208)."""
+    """The linter's findings for one entry (rules W201–W203, W205–W208; W204 and W209 need all)."""
     out: list[Diagnostic] = []
 
     def warn(path: tuple[str | int, ...], code: str, message: str) -> None:
@@ -139,6 +139,22 @@ def lint_repeats(docs: dict[str, Located], entries: Sequence[Entry]) -> list[Dia
                 )
             )
     return out
+
+
+def lint_links(docs: dict[str, Located], entries: Sequence[Entry]) -> list[Diagnostic]:
+    """W209: an association one way only; if A's trigger points come with B's, B's come with A's."""
+    listed = {e.id: {a.ref for a in e.associated} for e in entries}
+    return [
+        Diagnostic(
+            docs[other].key_loc(("associated",) if listed[other] else ("name",)),
+            "W209",
+            f"{e.id} lists this muscle among its associated trigger points: add 'ref: {e.id}' here too",
+            "warning",
+        )
+        for e in entries
+        for other in sorted(listed[e.id] - {""})
+        if other in listed and e.id not in listed[other]
+    ]
 
 
 # Words of established names: tests, techniques, exercises and movements a student learns anyway.

@@ -7,10 +7,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+from studytool.distractors import POOL_REGIONS
 from studytool.errors import Diagnostic, InputError, UserError, did_you_mean
 from studytool.gcpause import paused_gc
 from studytool.model import Associated, Entry, KnowledgeBase
-from studytool.questions.lint import lint_entry, lint_repeats
+from studytool.questions.lint import lint_entry, lint_links, lint_repeats
 from studytool.safeio import is_regular
 from studytool.source.cache import CachedDocument, ParseCache
 from studytool.source.schema import (
@@ -81,7 +82,7 @@ def _load_kb(src: str | os.PathLike[str], strict: bool) -> tuple[KnowledgeBase, 
         docs = {data["id"]: doc for doc, data in loaded}
         for e in entries:
             diags.extend(lint_entry(docs[e.id], e))
-        diags.extend(lint_repeats(docs, entries))
+        diags.extend(lint_repeats(docs, entries) + lint_links(docs, entries))
     entries.sort(key=lambda e: (e.order, e.id))
     pool, pool_diags = load_pool(Path(src) / POOL_FILE)
     diags.extend(pool_diags)
@@ -179,7 +180,11 @@ POOL_SPEC = ListOf(Str())
 
 
 def load_pool(path: Path) -> tuple[dict[str, tuple[str, ...]], list[Diagnostic]]:
-    """The curated distractor pool: a mapping of pool name (slug) to plausible wrong answers."""
+    """The curated distractor pool: pool name (slug) -> region -> plausible wrong answers.
+
+    A region mapping is flattened to ``name/region`` keys; the region must be one of
+    ``distractors.POOL_REGIONS[name]`` (E018). A plain list (the old format) stays under ``name``.
+    """
     if not path.exists() and not path.is_symlink():
         return {}, []
     doc = Document(str(path))
@@ -192,14 +197,27 @@ def load_pool(path: Path) -> tuple[dict[str, tuple[str, ...]], list[Diagnostic]]
         return {}, doc.diagnostics
     v = Validator(doc, list(doc.diagnostics))
     if not isinstance(doc.data, dict):
-        v.error((), "E009", "the pool file must hold a mapping of name: [wrong answers]")
+        v.error((), "E009", "the pool file must hold a mapping of name: {region: [wrong answers]}")
         return {}, v.diagnostics
     pool: dict[str, tuple[str, ...]] = {}
     for key, values in doc.data.items():
         if not SLUG.match(key):
             v.error((key,), "E013", f"pool name '{key}' must be a slug", key=True)
             continue
-        checked = v.check(values, POOL_SPEC, (key,))
-        if checked is not None:
-            pool[key] = tuple(checked)
+        if not isinstance(values, dict):
+            checked = v.check(values, POOL_SPEC, (key,))
+            if checked is not None:
+                pool[key] = tuple(checked)
+            continue
+        allowed = POOL_REGIONS.get(key)
+        for region, texts in values.items():
+            if not isinstance(region, str) or not SLUG.match(region):
+                v.error((key, region), "E013", f"pool region '{region}' must be a slug", key=True)
+            elif allowed is not None and region not in allowed:
+                hint = did_you_mean(region, sorted(allowed))
+                v.error((key, region), "E018", f"unknown region '{region}' for pool '{key}'{hint}", key=True)
+            else:
+                checked = v.check(texts, POOL_SPEC, (key, region))
+                if checked is not None:
+                    pool[f"{key}/{region}"] = tuple(checked)
     return pool, v.diagnostics
