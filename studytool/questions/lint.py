@@ -141,6 +141,28 @@ def lint_repeats(docs: dict[str, Located], entries: Sequence[Entry]) -> list[Dia
     return out
 
 
+def lint_same_lists(docs: dict[str, Located], entries: Sequence[Entry]) -> list[Diagnostic]:
+    """W210: a treatment card whose answer is word for word another entry's teaches nothing about
+    either muscle ('Trigger point compression; stripping massage' for sixteen muscles)."""
+    owners: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    for e in entries:
+        for key, _, items in e.treatment.groups():
+            if len(items) > 1:
+                owners[(key, normalize("; ".join(i.label or i.text for i in items)))].append(e)
+    return [
+        Diagnostic(
+            docs[e.id].key_loc(("treatment", key)),
+            "W210",
+            f"the same {key.replace('_', ' ')} list as {', '.join(o.id for o in same if o is not e)}: "
+            "name the techniques as they are done on this muscle",
+            "warning",
+        )
+        for (key, _), same in owners.items()
+        if len(same) > 1
+        for e in same
+    ]
+
+
 def lint_links(docs: dict[str, Located], entries: Sequence[Entry]) -> list[Diagnostic]:
     """W209: an association one way only; if A's trigger points come with B's, B's come with A's."""
     listed = {e.id: {a.ref for a in e.associated} for e in entries}
