@@ -90,6 +90,7 @@ def test_rebuild_reports_changes_and_keeps_lock_sorted(built: tuple[Path, Path])
     assert code == 0
     assert "0 added, 1 changed, 0 removed" in stdout
     assert "changed: splenius-capitis__indications" in stdout  # symptoms are asked on that card
+    assert "a student re-importing over the previous deck gets 0 new notes and 1 updated in place" in stdout
     lines = (out / "trigger-points.lock.json").read_text(encoding="utf-8").splitlines()
     guids = [line.split('": {"fact"')[0] for line in lines if '"fact"' in line]
     assert guids == sorted(guids) and len(guids) == expected()[0]

@@ -120,6 +120,12 @@ def build(
         f"versus lock: {len(report.added)} added, {len(report.changed)} changed, "
         f"{len(report.removed)} removed"
     )
+    if report.added or report.changed or report.removed:
+        typer.echo(
+            f"a student re-importing over the previous deck gets {len(report.added)} new notes and "
+            f"{len(report.changed)} updated in place (their text changed; schedules kept); "
+            f"{len(report.removed)} are no longer built and stay in Anki with their history"
+        )
     if report.changed:
         typer.echo(f"changed: {_names(report.changed)}")
     if report.removed:
