@@ -144,7 +144,7 @@ def _presentations(e: Entry) -> tuple[Item, ...]:
     notes of both)."""
     out: dict[frozenset[str], Item] = {}
     for item in (*e.indications, *e.symptoms):
-        words = frozenset(content_words(item.label or item.text))
+        words = content_words(item.label or item.text)
         kept = out.get(words)
         if kept is None:
             out[words] = item

@@ -5,6 +5,7 @@ that keep a card fair (no question that contains its answer, no back that gives 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from studytool.model import Entry, Fact
 from studytool.textnorm import tokens
@@ -66,9 +67,10 @@ def does(e: Entry) -> str:
     return "do" if e.plural else "does"
 
 
-def content_words(text: str) -> set[str]:
+@lru_cache(maxsize=65536)  # a fact's answer is read again as the back of the card before the next
+def content_words(text: str) -> frozenset[str]:
     """The words of a text that carry meaning (no articles, no generic anatomy words)."""
-    return {t for t in tokens(text) if t not in _GENERIC and len(t) > 1}
+    return frozenset(t for t in tokens(text) if t not in _GENERIC and len(t) > 1)
 
 
 def gives_away(question: str, answer: str) -> bool:
@@ -80,13 +82,14 @@ def gives_away(question: str, answer: str) -> bool:
 
 def reveals(before: Fact, after: Fact) -> bool:
     """The back of `before` shows the answer of `after`, so studying them in a row gives it away."""
-    if not after.answer or after.reverse:
-        return False
-    back = " ".join((before.answer, before.extra, *before.items))
-    if len(after.items) > 1:
+    if not after.answer or after.reverse or len(after.items) > 1:
         return False  # a list is not given away by one of its items appearing elsewhere
     words = content_words(after.answer)
-    return len(words) >= 2 and words <= content_words(back)
+    if len(words) < 2:
+        return False
+    return words <= content_words(before.answer) | content_words(
+        before.extra
+    )  # a list's answer joins its items
 
 
 def capitals_mid_sentence(question: str) -> list[str]:
