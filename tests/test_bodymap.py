@@ -143,10 +143,10 @@ def test_foot_patterns_get_the_foot_views_and_body_patterns_do_not() -> None:
         return [g.attrib["data-view"] for g in root.iter(f"{SVG}g") if "data-view" in g.attrib]
 
     assert views(("heel", "sole")) == ["sole"]
-    assert views(("dorsum-foot", "great-toe")) == ["dorsum"]  # the toe is drawn from above too
     assert views(("great-toe",)) == ["sole"]
-    assert views(("heel", "posterior-calf")) == ["posterior"]  # the heel seen from behind
-    assert views(("heel",), marks=("posterior-calf",)) == ["posterior"]
+    # essential pain in the heel or a toe gets its large main view as well
+    assert views(("heel", "posterior-calf")) == ["posterior", "sole"]
+    assert views(("dorsum-foot", "great-toe")) == ["sole", "dorsum"]
     assert views(("lateral-hip",), marks=("lumbar",)) == ["posterior", "lateral"]
 
 
@@ -155,6 +155,19 @@ def test_trigger_point_crosses_sit_beside_the_midline() -> None:
     for region, shape in REGION_SHAPES.items():
         if shape.view in ("posterior", "anterior"):
             assert abs(shape.mark[0]) >= 2, f"{region}: its cross would sit on the midline"
+
+
+def test_spillover_in_a_second_view_rides_on_a_view_already_drawn() -> None:
+    def views(primary: tuple[str, ...], spill: tuple[str, ...]) -> list[str]:
+        entry = Entry(
+            id="v", name="V", path="v.yaml", referral=(Referral("x", primary=primary, spillover=spill),)
+        )
+        root = ET.fromstring(render_map(entry))
+        return [g.attrib["data-view"] for g in root.iter(f"{SVG}g") if "data-view" in g.attrib]
+
+    assert views(("posterior-calf",), ("heel",)) == ["posterior"]  # the heel seen from behind
+    assert views(("dorsum-foot",), ("great-toe",)) == ["dorsum"]  # the toe drawn from above
+    assert views(("lumbar",), ("great-toe",)) == ["posterior", "sole"]  # nowhere else to draw it
 
 
 def test_a_five_view_pattern_fits_the_card() -> None:

@@ -92,3 +92,11 @@ def test_retired_notes_stay_in_the_collection(story: dict[str, Any]) -> None:
     report, before, after = story["report"], story["before"], story["after"]
     assert len(report.removed) > 0  # the per-action cards were retired in this release
     assert set(before) <= set(after)
+
+
+def test_the_release_notes_state_the_build_s_numbers(story: dict[str, Any]) -> None:
+    report = story["report"]
+    notes = (Path(__file__).parent.parent / "docs" / "release-notes.md").read_text(encoding="utf-8")
+    assert f"**{len(report.added)} new notes**" in notes
+    assert f"**{len(report.changed)} notes updated in place**" in notes
+    assert f"**{len(report.removed)} notes no longer built**" in notes

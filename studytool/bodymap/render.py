@@ -134,17 +134,17 @@ def map_views(entry: Entry) -> tuple[str, ...]:
     """The views that show something of the entry's pattern, in `VIEWS` order.
 
     A view is drawn only when a referral zone or a trigger point lies in it, so no map shows
-    an empty figure. A region drawn in two views (the toes, the heel) adds its main view only
-    when neither view is already there; an entry with nothing to draw gets the body views.
+    an empty figure. A region drawn in two views (the toes, the heel) adds its main view when it
+    is essential pain or when neither view is there already: the soleus's heel gets the large
+    sole view, a spillover heel rides on the back view. With nothing to draw: the body views.
     """
     primary, spill = zones(entry)
-    wanted = {*primary, *spill}
     also: dict[str, set[str]] = {}
     for region, shape in EXTRA_SHAPES:
         also.setdefault(region, set()).add(shape.view)
-    used = {REGION_SHAPES[r].view for r in wanted if r not in also}
+    used = {REGION_SHAPES[r].view for r in (*primary, *spill) if r not in also or r in primary}
     used |= {REGION_SHAPES[r].view for r in trigger_regions(entry)}  # a cross is drawn on the main shape
-    for region in wanted & also.keys():
+    for region in set(spill) & also.keys():
         if not used & also[region]:
             used.add(REGION_SHAPES[region].view)
     return tuple(v for v in VIEWS if v in used) or VIEWS[:3]
