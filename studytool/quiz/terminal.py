@@ -160,10 +160,9 @@ class Terminal:
         self.revealed = False
         self.current = fact
         self.say()
-        head = f"[{self.session.answered + 1}] {fact.muscle} · {fact.facet}"
-        if self.keys:
-            head += f"   done {self.session.answered} · left {self.session.left()}"
-        self.say(head, "dim")
+        if self.keys:  # its own line: a long muscle list must not wrap the count in two
+            self.say(f"done {self.session.answered} · left {self.session.left()}", "dim")
+        self.say(f"[{self.session.answered + 1}] {fact.muscle} · {fact.facet}", "dim")
         self.say(fact.question, "bold cyan")
         while True:
             try:
