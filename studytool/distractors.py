@@ -10,49 +10,62 @@ Public API (all deterministic for a given ``random.Random``; never global random
   answers plus at least 2 safe distractors, shuffled.
 - ``material(fact, kb)``: the raw ``Material`` (correct values, ordered safe candidates) for
   callers that place the key themselves (exam key balancing).
+- ``false_material(fact, kb)``: plausible false values for a true/false statement, or None when
+  the fact is disputed (``disputed``) or has no true/false form.
 - ``NotEnoughDistractors``: raised when fewer safe distractors exist than needed. It subclasses
   ``UserError``, so an uncaught one becomes a one-line error with exit code 2; the quiz catches it
   and falls back to a typed answer.
 
-Which facts qualify (by fact key, the part of the fact id after ``__``):
+Which facts qualify (by ``fact_key``) and where their options come from:
 
-- ``innervation`` -> kind ``nerve``: other entries' nerves, then pool ``nerve``.
-- ``innervation-levels`` -> kind ``levels``: other entries' levels, then pool ``levels``.
-- ``origin`` / ``insertion`` -> same kind: other entries' attachments, then the pool list of that name.
-- reverse nerve facts (``reverse`` and facet ``innervation``; one muscle -> choice, several ->
-  multi) -> kind ``muscle``: entries on another nerve.
-- ``referral-reverse`` -> kind ``muscle``: entries whose zones do not cover the asked pattern. The
-  exam's body-map items ("which muscle's trigger points produce this referral pattern?" under the
-  anonymous map) use this same material; their subjects are only ``facts.unique_referrals``.
-- ``referral`` (multi only) -> kind ``region``: correct are the primary zones; distractors are body
-  regions that are neither primary nor spillover zones of the entry.
-- ``differentials`` (multi only) -> kind ``condition``: pool ``condition`` only (see below).
+- ``innervation`` -> kind ``nerve``: nerves of entries in the same body part (``body_part``: the
+  lower limb, the trunk...) and of pool ``nerve``, those of the same or a neighbouring entry
+  region first (``near_regions``); never one the subject's innervation text or note names.
+- ``innervation-levels`` -> kind ``levels``: the same, from pool ``levels``.
+- ``origin`` / ``insertion``: attachments of the same facet on the same bones (``bone_regions``),
+  from other entries and the pool list of that name, with lengths near the key's (``BALANCE``,
+  never beyond ``MAX_RATIO``); no two options half the same.
+- reverse nerve facts (one muscle -> choice, several -> multi) -> kind ``muscle``: entries on
+  another nerve whose innervation text and note never name the asked nerve.
+- ``referral-reverse`` -> kind ``muscle``: entries with a fully coded pattern that neither covers
+  the asked zones nor shares most zones with it (either way). Body-map items use the same material.
+- ``referral`` (multi only, fully coded entries only) -> kind ``region``: correct are the primary
+  zones; wrong are regions clearly outside the pattern: not coded (primary or spillover), not
+  part or whole of a coded zone (``regions.related``), not ``adjacent`` to one. Regions two steps
+  from a primary zone come first.
+- ``differentials`` (multi only) -> kind ``condition``: pool ``condition``, filed by the regions
+  where each condition hurts. Only conditions none of whose regions is coded for the muscle or
+  adjacent to a coded zone, and at least one of which is two steps from a primary zone
+  (``zone_distances``): same part of the body, outside the pattern. Never a remote one (it gives
+  the answer away); a muscle whose pattern leaves no such region gets no select-all item.
+- true/false (``false_material``): only facts ``disputed`` leaves alone; false values follow the
+  rules of the fact's kind.
 
 Safety rules (a distractor must be wrong for the subject):
 
-- Values are compared by a *key*: ``textnorm.normalize`` with spinal levels removed (parenthesised or
-  bare, e.g. ``L4–S1``); nerves also ignore the word "nerve". A candidate whose key equals the key
-  of the correct value or of any accepted alias is dropped. So are duplicates among candidates.
-- Attachments: a candidate whose words contain all words of the correct text, or the reverse, is
-  dropped ("Gluteal tuberosity and the iliotibial tract" is half right for "Iliotibial tract").
-- Spinal levels compare as sets of segments: a candidate that is a subset or superset of the correct
-  set (``L4–L5`` against ``L4–S1``) is dropped, because some references would call it correct.
-- Conditions come from the curated pool only, never from other entries: differential lists are
-  never complete, and a neighbour's differential ("Sacroiliac joint dysfunction" from the
-  quadratus lumborum, offered for the gluteus minimus) is often a true differential of the
-  subject too. Pool conditions sharing a content word with a correct one are still dropped
-  ("Trochanteric bursitis" against "Hip (trochanteric) bursitis").
-- "Which muscle" questions never offer a muscle that also fits: same nerve key, or referral zones
-  covering the asked pattern. Pool muscles are never used there, because their facts are unknown.
+- Values are compared by a *key*: ``textnorm.normalize`` with spinal levels removed; nerves also
+  ignore the word "nerve". A candidate equal to the answer or an alias is dropped, and so are
+  duplicates.
+- Attachments: a candidate is dropped when one of its parts (split at commas and semicolons) has
+  all its words inside a part of the answer, an alias or the note, or the reverse ("Ischial
+  tuberosity" against "Lateral border of the ischial tuberosity").
+- Spinal levels compare as sets of segments: subsets and supersets are dropped (some references
+  would call them right); a false true/false value shares no segment with the answer.
+- Conditions come from the curated pool only, never from other entries (a neighbour's
+  differential is often a true one of the subject too). A pool condition sharing a content word
+  with one of the subject's differentials is dropped, and so is one whose words mostly appear in
+  the entry's own text (summary, referral notes, distinctions, notes).
 - Options are homogeneous (all one kind) and never "all/none of the above".
 
-Entries come first (same facet of other entries; conditions excepted), then the curated pool
-in ``cards_src/_pool.yaml``; pool names used: ``nerve``, ``levels``, ``origin``, ``insertion``, ``condition``.
+Pool file: ``cards_src/_pool.yaml`` maps a pool name to regions, each with a list of values
+(``condition: {groin: [Inguinal hernia]}``); the loader flattens it to ``name/region`` keys. The
+region vocabularies are ``POOL_REGIONS``. A plain list under a name (the old format) still loads,
+but has no region and is never offered.
 
 Cost: each knowledge base gets one ``DistractorIndex`` (cached for the most recent ``kb``). It
-computes the value keys of one kind the first time an item of that kind needs them, so an exam or
-quiz that never asks for a kind never pays for it, and ``value_key`` remembers recent texts. One
-item then costs O(entries + pool), never a pairwise search.
+computes the values of one kind the first time an item of that kind needs them; one item then
+costs O(entries + pool) (attachments: only those on the key's bones), never a pairwise search
+over the knowledge base.
 """
 
 from __future__ import annotations
@@ -66,17 +79,285 @@ from functools import cached_property, lru_cache
 from studytool.errors import UserError
 from studytool.facts import normal_nerve
 from studytool.model import Entry, Fact, KnowledgeBase
-from studytool.regions import REGIONS, region_name
-from studytool.textnorm import SEGMENTS, normalize, spinal_segments
+from studytool.regions import PARENT, REGIONS, region_name, related
+from studytool.textnorm import SEGMENTS, normalize, slug, spinal_segments
 
 POOL_NAMES = ("nerve", "levels", "origin", "insertion", "condition")
 SINGLE_KEYS = ("innervation", "innervation-levels", "origin", "insertion", "referral-reverse")
 MULTI_KEYS = ("referral", "differentials")
+TF_KEYS = ("innervation", "innervation-levels", "origin", "insertion")
 MIN_DISTRACTORS = 3  # single best answer: at least 3 safe wrong options (4 options in all)
 MIN_MULTI_DISTRACTORS = 2
+BALANCE = 1.6  # attachment options within this length ratio of the key come first
+MAX_RATIO = 2.5  # and none is longer or shorter than the key by more than this factor
+REMOTE = 3  # zone_distances value for regions three or more steps from the pattern
+ATTACHMENT_CANDIDATES = 24  # attachment options kept per length tier (bounds the pairwise check)
+
+# --- Regions: adjacency (to move to studytool.regions) --------------------------------------
+
+# Regions that touch, each pair written once. Parts of a coarse region (``regions.PARENT``) carry
+# its edges: ``adjacent`` compares the parts too.
+_EDGES: dict[str, str] = {
+    "mid-back": "lower-ribs thoracolumbar",
+    "lower-ribs": "thoracolumbar lumbar chest upper-abdomen",
+    "chest": "upper-abdomen",
+    "upper-abdomen": "lower-abdomen",
+    "thoracolumbar": "lumbar",
+    "lumbar": "sacrum si-joint iliac-crest",
+    "sacrum": "si-joint coccyx upper-buttock lower-buttock",
+    "si-joint": "iliac-crest upper-buttock",
+    "coccyx": "anorectal lower-buttock",
+    "iliac-crest": "upper-buttock lateral-hip lower-abdomen",
+    "lower-abdomen": "groin perineum",
+    "perineum": "anorectal groin medial-thigh",
+    "anorectal": "lower-buttock",
+    "groin": "anterior-thigh medial-thigh",
+    "upper-buttock": "lower-buttock lateral-hip",
+    "lower-buttock": "posterior-thigh lateral-hip",
+    "lateral-hip": "lateral-thigh anterior-thigh",
+    "anterior-thigh": "medial-thigh lateral-thigh anterior-knee",
+    "medial-thigh": "posterior-thigh medial-knee",
+    "lateral-thigh": "posterior-thigh lateral-knee",
+    "posterior-thigh": "posterior-knee",
+    "anterior-knee": "medial-knee lateral-knee anterior-calf",
+    "lateral-knee": "posterior-knee lateral-calf",
+    "medial-knee": "posterior-knee anterior-calf posterior-calf",
+    "posterior-knee": "posterior-calf upper-calf",
+    "anterior-calf": "lateral-calf posterior-calf anterior-ankle",
+    "lateral-calf": "posterior-calf upper-calf lower-calf lateral-ankle",
+    "upper-calf": "lower-calf",
+    "lower-calf": "posterior-ankle medial-ankle lateral-ankle",
+    "anterior-ankle": "medial-ankle lateral-ankle dorsum-foot",
+    "posterior-ankle": "medial-ankle lateral-ankle heel",
+    "lateral-ankle": "lateral-foot heel",
+    "medial-ankle": "medial-foot heel",
+    "heel": "sole medial-foot lateral-foot",
+    "sole": "ball-of-foot medial-foot lateral-foot",
+    "ball-of-foot": "toes great-toe",
+    "dorsum-foot": "toes great-toe medial-foot lateral-foot",
+    "medial-foot": "great-toe",
+    "lateral-foot": "toes",
+    "great-toe": "toes",
+}
+
+
+def _symmetric(edges: dict[str, str]) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for a, bs in edges.items():
+        for b in bs.split():
+            out.setdefault(a, set()).add(b)
+            out.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+ADJACENT: dict[str, frozenset[str]] = _symmetric(_EDGES)
+_PARTS: dict[str, frozenset[str]] = {
+    whole: frozenset(p for p, w in PARENT.items() if w == whole) for whole in set(PARENT.values())
+}
+
+
+def _with_parts(region: str) -> frozenset[str]:
+    return _PARTS.get(region, frozenset()) | {region}
+
+
+def adjacent(a: str, b: str) -> bool:
+    """Two regions touch (neither is the other or part of it); a coarse region touches what its
+    parts touch."""
+    if related(a, b):
+        return False
+    nb = _with_parts(b)
+    return any(not nb.isdisjoint(ADJACENT.get(x, ())) for x in _with_parts(a))
+
+
+@lru_cache(maxsize=256)
+def _touching(region: str) -> frozenset[str]:
+    """Every region adjacent to one region."""
+    return frozenset(z for z in REGIONS if adjacent(z, region))
+
+
+@lru_cache(maxsize=1024)
+def zone_distances(coded: frozenset[str]) -> dict[str, int]:
+    """Every region's distance from a pattern: 0 coded or related to a coded zone, 1 adjacent,
+    2 adjacent to an adjacent one, ``REMOTE`` for the rest (and for all when nothing is coded)."""
+    out = dict.fromkeys(REGIONS, REMOTE)
+    reached = {z for z in REGIONS if any(related(z, c) for c in coded)}
+    out.update(dict.fromkeys(reached, 0))
+    ring: set[str] = set(coded)  # grow from the zones themselves, not from their wholes
+    for d in range(1, REMOTE):
+        ring = {z for r in ring for z in _touching(r)} - reached
+        out.update(dict.fromkeys(ring, d))
+        reached |= ring
+    return out
+
+
+# --- Body parts and bones: what "the same region" means for nerves, levels and attachments --
+
+# An entry's region (free text) -> the part of the body whose nerves and levels it shares.
+PARTS: dict[str, str] = {
+    **dict.fromkeys(("hip", "thigh", "knee", "leg", "ankle", "foot", "lower-limb"), "lower-limb"),
+    **dict.fromkeys(("lower-back", "back", "abdomen", "pelvis", "thorax", "chest", "trunk"), "trunk"),
+    **dict.fromkeys(("shoulder", "arm", "elbow", "forearm", "wrist", "hand", "upper-limb"), "upper-limb"),
+    **dict.fromkeys(("head", "face", "jaw", "neck", "head-neck"), "head-neck"),
+}
+
+
+# The lower limb from top to bottom: a neighbour's nerves and levels are the likeliest confusions.
+_LIMB = {"hip": 0.0, "thigh": 1.0, "knee": 2.0, "leg": 3.0, "ankle": 3.5, "foot": 4.0}
+
+
+def body_part(region: str) -> str:
+    """'Thigh' -> 'lower-limb', 'Lower back' -> 'trunk'; an unknown region is its own part."""
+    key = slug(region, empty="")
+    return PARTS.get(key, key)
+
+
+def near_regions(a: str, b: str) -> bool:
+    """Two region slugs that are the same or neighbours along the lower limb ('leg', 'foot')."""
+    if a in _LIMB and b in _LIMB:
+        return abs(_LIMB[a] - _LIMB[b]) <= 1
+    return a == b
+
+
+# Bone region -> words (slug form) that place an attachment there, most specific first.
+BONES: dict[str, tuple[str, ...]] = {
+    "knee": (
+        "patella", "patellar", "tibial-tuberosity", "condyle-of-the-tibia", "condyles-of-the-tibia",
+        "tibial-condyle", "head-of-the-fibula", "fibular-head", "pes-anserinus", "gerdy", "knee",
+        "femoral-condyle", "femoral-condyles", "condyle-of-the-femur", "meniscus", "popliteal",
+    ),
+    "foot": (
+        "calcaneus", "calcaneal", "talus", "navicular", "cuneiform", "cuneiforms", "cuboid",
+        "metatarsal", "metatarsals", "phalanx", "phalanges", "toe", "toes", "hallux", "sesamoid",
+        "plantar", "tarsal", "sustentaculum", "digital-expansions",
+    ),
+    "leg": ("tibia", "tibial", "fibula", "fibular", "interosseous-membrane", "soleal-line"),
+    "thigh": (
+        "femur", "femoral", "trochanter", "trochanteric", "linea-aspera", "intertrochanteric",
+        "gluteal-tuberosity", "iliotibial", "quadrate-tubercle", "supracondylar", "spiral-line",
+        "adductor-tubercle",
+    ),
+    "pelvis": (
+        "ilium", "iliac", "ischial", "ischium", "ischiopubic", "pubis", "pubic", "symphysis",
+        "acetabulum", "obturator", "sacrum", "sacral", "coccyx", "coccygeal", "sacrotuberous",
+        "sacrospinous", "pecten", "iliopubic", "perineal-body", "anococcygeal", "iliolumbar",
+        "sciatic-notch", "tendinous-arch",
+    ),
+    "spine": (
+        "vertebra", "vertebrae", "vertebral", "spinous", "transverse-process", "transverse-processes",
+        "lamina", "laminae", "mamillary", "discs", "thoracolumbar-fascia", "supraspinous",
+        "erector-spinae",
+    ),
+    "ribs": ("rib", "ribs", "costal", "xiphoid"),
+    "abdominal-wall": ("linea-alba", "inguinal-ligament", "conjoint-tendon", "rectus-sheath"),
+}  # fmt: skip
+
+# Pool name -> the region keys its mapping may use (the loader checks them).
+POOL_REGIONS: dict[str, frozenset[str]] = {
+    "nerve": frozenset(PARTS),  # an entry region ('foot') or a whole part ('lower-limb')
+    "levels": frozenset(PARTS),
+    "origin": frozenset(BONES),
+    "insertion": frozenset(BONES),
+    "condition": frozenset({*REGIONS, "remote"}),  # 'remote': kept for reference, never offered
+}
+
+
+@lru_cache(maxsize=1 << 14)
+def bone_regions(text: str) -> frozenset[str]:
+    """The bone regions an attachment text names: 'Lesser trochanter of the femur' -> {thigh}."""
+    s = f"-{slug(text)}-"
+    out = set()
+    for region, words in BONES.items():
+        for w in words:
+            if f"-{w}-" in s:
+                out.add(region)
+                s = s.replace(f"-{w}-", "-")
+    return frozenset(out)
+
+
+# --- Disputes: facts a note records as contested -------------------------------------------
+
+# A sentence that records a disagreement or an unchecked point (or cites a reference by name,
+# which a note does to set one account against another).
+_DISPUTE = re.compile(
+    r"differ|disagree|disput|debat|controvers|contested|\bvar(y|ies|ied|iable|iably|iation|iant)|"
+    r"uncertain|unclear|not re-?(checked|verified)|not confirmed|from memory|\b(some|several|other|"
+    r"others|older|most|many|minority)\b|\busually\b|\bsometimes\b|\boften\b|\balternative|accessory|gray|moore|"
+    r"travell|simons|bogduk|netter|kendall|standring|macintosh",
+    re.IGNORECASE,
+)
+_LEVEL_WORDS = re.compile(r"\b[CTLS]\d{1,2}\b|\blevels?\b|\bsegments?\b|\bsegmental\b", re.IGNORECASE)
+_NERVE_WORDS = re.compile(
+    r"\b(nerve|nerves|innervat\w*|branch\w*|division|divisions|rami|ramus|plexus|twigs?|trunk|accessory)\b",
+    re.IGNORECASE,
+)
+_ORIGIN_WORDS = re.compile(r"\b(origin\w*|arise\w*|arising|attachment\w*)\b", re.IGNORECASE)
+_INSERTION_WORDS = re.compile(r"\b(insert\w*|attachment\w*)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def _disputed_sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE.split(text) if _DISPUTE.search(s)]
+
+
+def _names_other_nerve(sentence: str, own: frozenset[str]) -> bool:
+    """The sentence is about which nerve (or branch) supplies the muscle, not only its levels:
+    a nerve word is left once the muscle's own nerve ('superior gluteal nerve') is taken out."""
+    words = value_key(sentence).split()
+    for i, w in enumerate(words):
+        if w in own:
+            continue
+        beside_own = (i and words[i - 1] in own) or (i + 1 < len(words) and words[i + 1] in own)
+        if _NERVE_WORDS.fullmatch(w) and not (w in ("nerve", "nerves") and beside_own):
+            return True
+    return False
+
+
+def disputed(e: Entry) -> frozenset[str]:
+    """Fact keys (``TF_KEYS``) whose fact a note records as disputed or unchecked. Every sentence
+    of a note that records a disagreement (``_DISPUTE``) is read: in the origin's or insertion's
+    note it concerns that attachment; in the innervation's note it concerns the levels, and the
+    nerve too unless it is about levels and names no nerve or branch but the muscle's own; in the
+    entry's ``notes`` it concerns the topics it names (levels, nerve, origin, insertion). Errs on
+    the safe side."""
+    out: set[str] = set()
+    for kind, struct in (("origin", e.origin), ("insertion", e.insertion)):
+        if struct and _disputed_sentences(struct.note):
+            out.add(kind)
+    inn = e.innervation
+    own = frozenset(w for t in ((inn.nerve, *inn.aliases) if inn else ()) for w in nerve_key(t).split())
+    for s in _disputed_sentences(inn.note if inn else ""):
+        out.add("innervation-levels")  # levels are the usual dispute: any one keeps them out
+        if not _LEVEL_WORDS.search(s) or _names_other_nerve(s, own):
+            out.add("innervation")
+    for s in (s for note in e.notes for s in _disputed_sentences(note)):
+        levels = bool(_LEVEL_WORDS.search(s))
+        if levels:
+            out.add("innervation-levels")
+        if _names_other_nerve(s, own) if levels else _NERVE_WORDS.search(s):
+            out.add("innervation")
+        if _ORIGIN_WORDS.search(s):
+            out.add("origin")
+        if _INSERTION_WORDS.search(s):
+            out.add("insertion")
+    return frozenset(out)
+
+
+# --- Values and their comparison keys --------------------------------------------------------
 
 # Words too generic to make two conditions "the same" when shared.
 _GENERIC = frozenset({"syndrome", "dysfunction", "pain", "disease", "disorder", "strain", "injury", "joint"})
+# Words that do not tell two attachment parts apart ("of the femur" qualifies, it does not place).
+_PART_STOP = frozenset(
+    {"the", "a", "an", "of", "and", "its", "their", "to", "from", "by", "with", "on", "at", "in",
+     "into", "onto", "between", "just", "also", "both", "through", "via", "femur", "tibia", "fibula"}
+)  # fmt: skip
+# Words that qualify a landmark without being one.
+_QUALIFIERS = frozenset(
+    {"lateral", "medial", "anterior", "posterior", "upper", "lower", "superior", "inferior", "middle",
+     "outer", "inner", "deep", "superficial", "surface", "surfaces", "border", "borders", "margin",
+     "part", "parts", "side", "sides", "third", "thirds", "half", "quarter", "quarters", "one", "two",
+     "three", "four", "front", "back", "adjacent", "adjoining", "below", "above", "it", "them"}
+)  # fmt: skip
 _SEG_INDEX = {s.upper(): i for i, s in enumerate(SEGMENTS)}
 _LEVEL_TOKEN = re.compile(r"^[ctls]\d{1,2}$")
 
@@ -97,19 +378,20 @@ class Material:
     """What a choice item is built from.
 
     ``correct``: every correct value (one for single-answer facts). ``candidates``: safe wrong
-    values, entries first then pool, deduplicated, in a stable order. ``kind``: the option kind.
+    values, deduplicated, in a stable order, the ``preferred`` first ones (nearest region,
+    closest length) drawn before the rest. ``kind``: the option kind.
     """
 
     fact: Fact
     kind: str
     correct: tuple[str, ...]
     candidates: tuple[str, ...]
-    from_entries: int  # how many leading candidates come from other entries
+    preferred: int
 
 
 def fact_key(fact: Fact) -> str:
-    """The facet key of a fact id: 'innervation', 'nerve-superior-gluteal', ..."""
-    return fact.id.split("__", 1)[1] if "__" in fact.id else fact.id
+    """The facet key of a fact: 'innervation', 'referral-reverse', 'muscles', ..."""
+    return fact.key or (fact.id.split("__", 1)[1] if "__" in fact.id else fact.id)
 
 
 def is_nerve_reverse(fact: Fact) -> bool:
@@ -160,33 +442,53 @@ def _content_words(text: str) -> set[str]:
     return {w for w in value_key(text).split() if w not in _GENERIC}
 
 
+def _stems(text: str) -> set[str]:
+    """Word stems (first 5 letters) of a text, to see whether an entry mentions a condition."""
+    return {w[:5] for w in value_key(text).split()}
+
+
+@lru_cache(maxsize=1 << 14)
+def attachment_parts(text: str) -> tuple[frozenset[str], ...]:
+    """An attachment's parts (split at commas and semicolons), each as its placing words; a part
+    made only of qualifiers ('lateral', 'upper third') places nothing and is left out."""
+    parts = (frozenset(value_key(p).split()) - _PART_STOP for p in re.split(r"[,;]", text))
+    return tuple(p for p in parts if p - _QUALIFIERS)
+
+
+def _overlaps(a: Sequence[frozenset[str]], b: Sequence[frozenset[str]]) -> bool:
+    """Some part of one lies inside a part of the other: the two are half the same answer."""
+    return any(x <= y or y <= x for x in a for y in b)
+
+
 @dataclass(frozen=True)
 class _Value:
     """A candidate value with its comparison forms computed once (``words``: content words for
-    conditions, key words for attachments, segments for levels)."""
+    conditions, key words for attachments, segments for levels; ``regions``: where it lies)."""
 
     entry: str
     text: str
     key: str
     words: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
 
 
 def _segment_order(segment: str) -> tuple[int, str]:
     return (_SEG_INDEX.get(segment.upper(), len(_SEG_INDEX)), segment)
 
 
-def _value(entry: str, kind: str, text: str) -> _Value:
+def _value(entry: str, kind: str, text: str, regions: frozenset[str] = frozenset()) -> _Value:
     if kind == "nerve":
-        return _Value(entry, text, nerve_key(text))
+        return _Value(entry, text, nerve_key(text), frozenset(nerve_key(text).split()), regions)
     key = value_key(text)
     if kind == "levels":
-        # value_key drops level tokens, so a levels text is keyed by its segments instead
-        # (otherwise every levels value would share the key '' and only one would survive).
+        # value_key drops level tokens, so a levels text is keyed by its segments instead.
         segments = level_set(text)
-        return _Value(entry, text, " ".join(sorted(segments, key=_segment_order)), segments)
+        return _Value(entry, text, " ".join(sorted(segments, key=_segment_order)), segments, regions)
     if kind == "condition":
-        return _Value(entry, text, key, frozenset(_content_words(text)))
-    return _Value(entry, text, key, frozenset(key.split()))
+        return _Value(entry, text, key, frozenset(_content_words(text)), regions)
+    if kind in ("origin", "insertion"):  # the bones the text names, and those it is filed under
+        return _Value(entry, text, key, frozenset(key.split()), regions | bone_regions(text))
+    return _Value(entry, text, key, frozenset(key.split()), regions)
 
 
 def entry_values(e: Entry, kind: str) -> tuple[str, ...]:
@@ -206,6 +508,26 @@ def entry_values(e: Entry, kind: str) -> tuple[str, ...]:
     raise ValueError(f"unknown option kind '{kind}'")
 
 
+def pool_regions(pool: dict[str, tuple[str, ...]], name: str) -> dict[str, tuple[str, ...]]:
+    """One pool list by region: ``{'groin': ('Inguinal hernia', ...)}`` from ``name/region`` keys."""
+    prefix = f"{name}/"
+    return {k[len(prefix) :]: v for k, v in pool.items() if k.startswith(prefix)}
+
+
+def _coded(e: Entry) -> frozenset[str]:
+    return frozenset(z for r in e.referral for z in (*r.primary, *r.spillover))
+
+
+def _primary(e: Entry) -> frozenset[str]:
+    return frozenset(z for r in e.referral for z in r.primary)
+
+
+def _shared(zones: Iterable[str], pattern: frozenset[str]) -> int:
+    """How many of ``zones`` lie in ``pattern`` (a zone counts when it is a coded zone, its part
+    or its whole)."""
+    return sum(any(related(z, p) for p in pattern) for z in zones)
+
+
 class DistractorIndex:
     """Per-kind values of every entry and of the pool, with comparison keys computed once.
 
@@ -217,6 +539,7 @@ class DistractorIndex:
         self.entries: dict[str, Entry] = kb.by_id()
         self._values: dict[str, list[_Value]] = {}
         self._pool: dict[str, list[_Value]] = {}
+        self._buckets: dict[int, dict[str, list[int]]] = {}  # id(value list) -> region -> positions
 
     @cached_property
     def nerves(self) -> dict[str, str]:
@@ -226,23 +549,44 @@ class DistractorIndex:
     @cached_property
     def zones(self) -> dict[str, frozenset[str]]:
         """Entry id -> every referral zone (primary and spillover)."""
-        entries = self.kb.entries
-        return {e.id: frozenset(z for r in e.referral for z in (*r.primary, *r.spillover)) for e in entries}
+        return {e.id: _coded(e) for e in self.kb.entries}
+
+    @cached_property
+    def nerve_words(self) -> dict[str, frozenset[str]]:
+        """Entry id -> every word of its innervation (nerve, aliases, note)."""
+        out = {}
+        for e in self.kb.entries:
+            inn = e.innervation
+            if inn:
+                out[e.id] = frozenset(value_key(" ".join((inn.nerve, *inn.aliases, inn.note))).split())
+        return out
 
     def values_of(self, kind: str) -> list[_Value]:
-        """Every entry's values of one kind, in entry order."""
+        """Every entry's values of one kind, in entry order (nerves and levels carry the body part)."""
         got = self._values.get(kind)
         if got is None:
-            entries = self.kb.entries
-            got = self._values[kind] = [_value(e.id, kind, t) for e in entries for t in entry_values(e, kind)]
+            got = self._values[kind] = [
+                _value(
+                    e.id,
+                    kind,
+                    t,
+                    frozenset({slug(e.region, empty="")}) if kind in ("nerve", "levels") else frozenset(),
+                )
+                for e in self.kb.entries
+                for t in entry_values(e, kind)
+            ]
         return got
 
     def pool_of(self, kind: str) -> list[_Value]:
-        """The curated pool's values of one kind, in pool order."""
+        """The curated pool's values of one kind, each with the regions it is filed under."""
         got = self._pool.get(kind)
         if got is None:
-            texts = self.kb.pool.get(kind, ()) if kind in POOL_NAMES else ()
-            got = self._pool[kind] = [_value("", kind, v) for v in texts]
+            regions: dict[str, set[str]] = {}
+            for region, texts in pool_regions(self.kb.pool, kind).items():
+                if region != "remote":
+                    for t in texts:
+                        regions.setdefault(t, set()).add(region)
+            got = self._pool[kind] = [_value("", kind, t, frozenset(r)) for t, r in regions.items()]
         return got
 
     def material(self, fact: Fact) -> Material:
@@ -252,58 +596,227 @@ class DistractorIndex:
         if e is None:
             raise UserError(f"{fact.id}: entry '{fact.entry}' is not in the knowledge base")
         if key == "innervation" and e.innervation:
-            inn = e.innervation
-            accepted = {nerve_key(v) for v in (inn.nerve, *inn.aliases)}
-            return self._build(fact, "nerve", (inn.nerve,), lambda v: v.key not in accepted)
+            return self._nerve(fact, e, self._nerve_ok(e))
         if key == "innervation-levels" and e.innervation and e.innervation.levels:
             mine = level_set(e.innervation.levels)
-
-            def levels_ok(v: _Value) -> bool:
-                return bool(v.words) and not (v.words <= mine or mine <= v.words)
-
-            return self._build(fact, "levels", (e.innervation.levels,), levels_ok)
+            return self._levels(fact, e, lambda v: bool(v.words) and not (v.words <= mine or mine <= v.words))
         if key in ("origin", "insertion"):
             struct = e.origin if key == "origin" else e.insertion
             if struct:
-                accepted = {value_key(v) for v in (struct.text, *struct.aliases)}
-                words = set(value_key(struct.text).split())
-
-                def attachment_ok(v: _Value) -> bool:
-                    return v.key not in accepted and not (v.words <= words or words <= v.words)
-
-                return self._build(fact, key, (struct.text,), attachment_ok)
+                return self._attachment(fact, e, key, struct.text)
         if is_nerve_reverse(fact) and e.innervation:
             target = nerve_key(e.innervation.nerve)
+            asked = frozenset(target.split())
             members = tuple(m.name for m in self.kb.entries if self.nerves.get(m.id) == target)
-            return self._build(
-                fact, "muscle", members, lambda v: self.nerves.get(v.entry) not in (None, target), pool=False
-            )
+
+            def other_nerve(v: _Value) -> bool:
+                return (
+                    self.nerves.get(v.entry) not in (None, target) and not asked <= self.nerve_words[v.entry]
+                )
+
+            return self._build(fact, "muscle", members, other_nerve, pool=False)
         if key == "referral-reverse":
-            primary = {z for r in e.referral for z in r.primary}
-            return self._build(
-                fact, "muscle", (e.name,), lambda v: not primary <= self.zones.get(v.entry, set()), pool=False
-            )
+            return self._build(fact, "muscle", (e.name,), self._pattern_differs(e), pool=False)
         if key == "referral":
-            order = list(REGIONS)
-            main = sorted({z for r in e.referral for z in r.primary}, key=order.index)
-            zones = self.zones.get(e.id, frozenset())
-            others = tuple(region_name(z) for z in order if z not in zones)
-            return Material(fact, "region", tuple(region_name(z) for z in main), others, len(others))
+            return self._referral(fact, e)
         if key == "differentials":
-            mine_words = [_content_words(d.condition) for d in e.differentials]
-            mine_keys = {value_key(d.condition) for d in e.differentials}
-
-            def condition_ok(v: _Value) -> bool:
-                return v.key not in mine_keys and not any(v.words & m for m in mine_words)
-
-            return self._build(
-                fact,
-                "condition",
-                tuple(d.condition for d in e.differentials),
-                condition_ok,
-                values=(),  # the curated pool only: see the module docstring
-            )
+            return self._conditions(fact, e)
         raise UserError(f"{fact.id}: this fact cannot be asked as a choice question")
+
+    def tf_allowed(self, fact: Fact) -> bool:
+        """The fact has a true/false form and no note disputes it (cheap: no values are built)."""
+        e = self.entries.get(fact.entry)
+        if e is None or (not e.innervation and fact_key(fact) in ("innervation", "innervation-levels")):
+            return False
+        if is_nerve_reverse(fact):
+            return fact.kind == "basic" and "innervation" not in self.disputes[e.id]
+        key = fact_key(fact)
+        if key == "innervation-levels" and not (e.innervation and e.innervation.levels):
+            return False
+        return key in TF_KEYS and key not in self.disputes[e.id]
+
+    def false_material(self, fact: Fact) -> Material | None:
+        """Plausible false values for a true/false statement of the fact, or None when the fact is
+        disputed or has no statement form. Values are of the same kind and region, and clearly
+        false: levels share no segment; a nerve or muscle named in the subject's notes is left out."""
+        if not self.tf_allowed(fact):
+            return None
+        e = self.entries[fact.entry]
+        if is_nerve_reverse(fact):
+            m = self.material(fact)
+            safe = tuple(c for c in m.candidates if "innervation" not in self.disputes[self._by_name[c].id])
+            return Material(fact, m.kind, m.correct, safe, len(safe))
+        if fact_key(fact) == "innervation-levels":
+            assert e.innervation is not None
+            mine = level_set(e.innervation.levels)
+            return self._levels(fact, e, lambda v: bool(v.words) and v.words.isdisjoint(mine))
+        return self.material(fact)
+
+    @cached_property
+    def disputes(self) -> dict[str, frozenset[str]]:
+        """Entry id -> ``disputed(entry)``."""
+        return {e.id: disputed(e) for e in self.kb.entries}
+
+    @cached_property
+    def _by_name(self) -> dict[str, Entry]:
+        return {e.name: e for e in self.kb.entries}
+
+    def _nerve_ok(self, e: Entry) -> Callable[[_Value], bool]:
+        """Not the answer or an alias, and not a nerve the subject's innervation text names."""
+        assert e.innervation is not None
+        inn = e.innervation
+        accepted = {nerve_key(v) for v in (inn.nerve, *inn.aliases)}
+        mine = self.nerve_words.get(e.id, frozenset())
+        return lambda v: v.key not in accepted and not (v.words and v.words <= mine)
+
+    def _nerve(self, fact: Fact, e: Entry, ok: Callable[[_Value], bool]) -> Material:
+        assert e.innervation is not None
+        return self._regional(fact, e, "nerve", (e.innervation.nerve,), ok)
+
+    def _levels(self, fact: Fact, e: Entry, ok: Callable[[_Value], bool]) -> Material:
+        assert e.innervation is not None
+        return self._regional(fact, e, "levels", (e.innervation.levels,), ok)
+
+    def _regional(
+        self, fact: Fact, e: Entry, kind: str, correct: tuple[str, ...], ok: Callable[[_Value], bool]
+    ) -> Material:
+        """Nerves or levels of the same body part, those of the same or a neighbouring region first."""
+        part = body_part(e.region)
+        region = slug(e.region, empty="")
+
+        def same_part(v: _Value) -> bool:
+            return any(body_part(r) == part for r in v.regions) and ok(v)
+
+        def near(v: _Value) -> bool:
+            return any(near_regions(r, region) for r in v.regions)
+
+        return self._build(fact, kind, correct, same_part, prefer=near)
+
+    def _attachment(self, fact: Fact, e: Entry, kind: str, text: str) -> Material:
+        """Attachments on the same bones, with lengths near the key's."""
+        struct = e.origin if kind == "origin" else e.insertion
+        assert struct is not None
+        accepted = {value_key(v) for v in (struct.text, *struct.aliases)}
+        words = set(value_key(struct.text).split())
+        mine = [p for t in (struct.text, *struct.aliases, struct.note) for p in attachment_parts(t)]
+        bones = bone_regions(text)
+        size = len(text)
+
+        def ratio(v: _Value) -> float:
+            n = len(v.text)
+            return max(n / size, size / n)
+
+        def ok(v: _Value) -> bool:
+            return (
+                not bones.isdisjoint(v.regions)
+                and ratio(v) <= MAX_RATIO
+                and v.key not in accepted
+                and not (v.words <= words or words <= v.words)
+                and not _overlaps(attachment_parts(v.text), mine)
+            )
+
+        m = self._build(
+            fact,
+            kind,
+            (text,),
+            ok,
+            values=self._on_bones(self.values_of(kind), bones),
+            pool=self._on_bones(self.pool_of(kind), bones),
+            prefer=lambda v: ratio(v) <= BALANCE,
+        )
+        # No two options half the same either. Each tier is kept to ATTACHMENT_CANDIDATES, taken
+        # in an order seeded by the fact (so a large knowledge base costs no pairwise search and
+        # its options still come from everywhere).
+        tiers = [list(m.candidates[: m.preferred]), list(m.candidates[m.preferred :])]
+        kept: list[str] = []
+        sizes = []
+        for tier in tiers:
+            random.Random(f"{fact.id}:options").shuffle(tier)
+            start = len(kept)
+            for c in tier:
+                if len(kept) - start == ATTACHMENT_CANDIDATES:
+                    break
+                if not any(_overlaps(attachment_parts(c), attachment_parts(k)) for k in kept):
+                    kept.append(c)
+            sizes.append(len(kept) - start)
+        return Material(fact, kind, m.correct, tuple(kept), sizes[0])
+
+    def _on_bones(self, values: list[_Value], bones: frozenset[str]) -> list[_Value]:
+        """The values (in their order) that lie on one of the bone regions, found by region."""
+        buckets = self._buckets.get(id(values))
+        if buckets is None:
+            buckets = {}
+            for i, v in enumerate(values):
+                for r in v.regions:
+                    buckets.setdefault(r, []).append(i)
+            self._buckets[id(values)] = buckets
+        return [values[i] for i in sorted({i for b in bones for i in buckets.get(b, ())})]
+
+    def _pattern_differs(self, e: Entry) -> Callable[[_Value], bool]:
+        """A muscle whose fully coded pattern neither covers the subject's primary zones nor shares
+        most of them, and whose own primary zones are not mostly in the subject's pattern."""
+        primary = _primary(e)
+        coded = self.zones.get(e.id, frozenset())
+
+        def differs(v: _Value) -> bool:
+            other = self.entries[v.entry]
+            if not other.referral_complete or not primary:
+                return False
+            theirs = self.zones[v.entry]
+            covered = _shared(primary, theirs)
+            mine = _shared(_primary(other), coded)
+            return covered < len(primary) and 2 * covered <= len(primary) and 2 * mine <= len(_primary(other))
+
+        return differs
+
+    def _referral(self, fact: Fact, e: Entry) -> Material:
+        """Primary zones; wrong: regions clearly outside the pattern, those two steps from a
+        primary zone first."""
+        order = list(REGIONS)
+        main = tuple(region_name(z) for z in sorted(_primary(e), key=order.index))
+        if not e.referral_complete:
+            return Material(fact, "region", main, (), 0)
+        dist = zone_distances(self.zones.get(e.id, frozenset()))
+        steps = zone_distances(_primary(e))  # near the main zones first, not only near a spillover zone
+        outside = sorted(
+            (z for z in order if dist[z] >= 2), key=lambda z: (steps[z], dist[z], order.index(z))
+        )
+        near = sum(steps[z] <= 2 for z in outside)
+        return Material(fact, "region", main, tuple(region_name(z) for z in outside), near)
+
+    def _conditions(self, fact: Fact, e: Entry) -> Material:
+        """Pool conditions near the pattern but outside it, and not named by the entry."""
+        mine_words = [_content_words(d.condition) for d in e.differentials]
+        mine_keys = {value_key(d.condition) for d in e.differentials}
+        coded = self.zones.get(e.id, frozenset())
+        dist = zone_distances(coded)
+        text = " ".join(
+            (
+                e.summary,
+                *(r.display() for r in e.referral),
+                *(d.distinguish for d in e.differentials),
+                *e.notes,
+            )
+        )
+        stems = _stems(text)
+
+        main = zone_distances(_primary(e))
+
+        def ok(v: _Value) -> bool:
+            # Away from every coded zone, and two steps from a main zone (not only from a spillover one).
+            if not coded or not v.regions or min(dist.get(z, REMOTE) for z in v.regions) < 2:
+                return False
+            if min(main.get(z, REMOTE) for z in v.regions) > 2:
+                return False
+            own = {w[:5] for w in v.words}
+            return (
+                v.key not in mine_keys
+                and not any(v.words & m for m in mine_words)
+                and not (own and 2 * len(own & stems) > len(own))
+            )
+
+        differentials = tuple(d.condition for d in e.differentials)
+        return self._build(fact, "condition", differentials, ok, values=())  # the pool only
 
     def _build(
         self,
@@ -312,23 +825,28 @@ class DistractorIndex:
         correct: tuple[str, ...],
         ok: Callable[[_Value], bool],
         *,
-        pool: bool = True,
+        pool: bool | Sequence[_Value] = True,
         values: Sequence[_Value] | None = None,
+        prefer: Callable[[_Value], bool] | None = None,
     ) -> Material:
+        """Safe candidates: ``values`` (default: every entry's values of the kind) then the pool
+        (``True``: all of the kind; or the given values), those ``prefer`` accepts first."""
         seen: set[str] = set()
-        out: list[str] = []
+        first: list[str] = []
+        rest: list[str] = []
 
         def take(values: Iterable[_Value]) -> None:
             for v in values:
                 if v.entry != fact.entry and v.key not in seen and ok(v):
                     seen.add(v.key)
-                    out.append(v.text)
+                    (first if prefer is None or prefer(v) else rest).append(v.text)
 
         take(self.values_of(kind) if values is None else values)
-        n_entries = len(out)
-        if pool:
+        if pool is True:
             take(self.pool_of(kind))
-        return Material(fact, kind, correct, tuple(out), n_entries)
+        elif pool:
+            take(pool)
+        return Material(fact, kind, correct, (*first, *rest), len(first))
 
 
 _CACHE: list[tuple[KnowledgeBase, DistractorIndex]] = []
@@ -348,14 +866,19 @@ def material(fact: Fact, kb: KnowledgeBase) -> Material:
     return index_for(kb).material(fact)
 
 
+def false_material(fact: Fact, kb: KnowledgeBase) -> Material | None:
+    """Plausible false values for a true/false item on the fact (None: no true/false item)."""
+    return index_for(kb).false_material(fact)
+
+
 def pick_distractors(m: Material, rng: random.Random, n: int) -> list[str]:
-    """n safe distractors: random among other entries' values first, then pool values."""
+    """n safe distractors: random among the preferred candidates first, then the others."""
     if len(m.candidates) < n:
         raise NotEnoughDistractors(m.fact.id, len(m.candidates), n, m.kind)
-    own, pool = list(m.candidates[: m.from_entries]), list(m.candidates[m.from_entries :])
-    chosen = rng.sample(own, min(n, len(own)))
+    first, rest = list(m.candidates[: m.preferred]), list(m.candidates[m.preferred :])
+    chosen = rng.sample(first, min(n, len(first)))
     if len(chosen) < n:
-        chosen += rng.sample(pool, n - len(chosen))
+        chosen += rng.sample(rest, n - len(chosen))
     return chosen
 
 
@@ -386,6 +909,8 @@ def multi_options(
     if not supports_multi(fact):
         raise UserError(f"{fact.id}: this fact cannot be asked as a select-all-that-apply question")
     m = material(fact, kb)
+    if not m.correct:
+        raise NotEnoughDistractors(fact.id, 0, 1, m.kind)
     correct = rng.sample(list(m.correct), min(len(m.correct), n_options - MIN_MULTI_DISTRACTORS))
     wrong = pick_distractors(m, rng, max(n_options - len(correct), MIN_MULTI_DISTRACTORS))
     options = correct + wrong

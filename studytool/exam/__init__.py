@@ -1,5 +1,6 @@
-"""Exam sets: one item model (``model``), a blueprint that picks items (``blueprint``), versions
-with balanced keys (``versions``) and one renderer module per output format (``render_*``)."""
+"""Exam sets: one item model (``model``), item builders (``items``, with wrong options from
+``studytool.distractors``), a blueprint that picks items (``blueprint``), versions with balanced
+keys (``versions``) and one renderer module per output format (``render_*``)."""
 
 from __future__ import annotations
 
