@@ -276,3 +276,12 @@ def test_export_csv_and_fsrs(kb_dir: Path, state: Path) -> None:  # noqa: F811
     assert first[1] == "1772355600000" and first[2] == "1" and first[3] == "0"
     bad = studytool("reviews", "export", "--format", "xlsx", state=state)
     assert bad.returncode == 2 and "unknown format" in bad.stderr
+
+
+def test_choice_mode_asks_an_open_list_by_its_heading(kb_dir: Path, state: Path) -> None:  # noqa: F811
+    """'Name two …' would contradict 'Pick all that apply': the list's heading is shown instead."""
+    args = ("quiz", str(kb_dir), "--muscle", "gluteus-medius", "--facet", "differentials", "--mode", "choice")
+    proc = studytool(*args, "--limit", "1", stdin="q\n", state=state)
+    assert proc.returncode == 0, proc.stderr
+    assert "Conditions that trigger points in the gluteus medius are often mistaken for:" in proc.stdout
+    assert "Pick all that apply" in proc.stdout and "Name two" not in proc.stdout

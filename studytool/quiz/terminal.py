@@ -163,7 +163,9 @@ class Terminal:
         if self.keys:  # its own line: a long muscle list must not wrap the count in two
             self.say(f"done {self.session.answered} · left {self.session.left()}", "dim")
         self.say(f"[{self.session.answered + 1}] {fact.muscle} · {fact.facet}", "dim")
-        self.say(fact.question, "bold cyan")
+        # Choice mode picks every right option, so an open list shows its heading, not "Name two …".
+        choosing = self.session.options.mode == "choice" and fact.prompt
+        self.say(fact.prompt if choosing else fact.question, "bold cyan")
         while True:
             try:
                 rated = self._ask(fact)
