@@ -79,7 +79,13 @@ from functools import cached_property, lru_cache
 from studytool.errors import UserError
 from studytool.facts import normal_nerve
 from studytool.model import Entry, Fact, KnowledgeBase
-from studytool.regions import PARENT, REGIONS, region_name, related
+from studytool.regions import (
+    REGIONS,
+    REMOTE,
+    region_name,
+    related,
+    zone_distances,
+)
 from studytool.textnorm import SEGMENTS, normalize, slug, spinal_segments
 
 POOL_NAMES = ("nerve", "levels", "origin", "insertion", "condition")
@@ -90,105 +96,7 @@ MIN_DISTRACTORS = 3  # single best answer: at least 3 safe wrong options (4 opti
 MIN_MULTI_DISTRACTORS = 2
 BALANCE = 1.6  # attachment options within this length ratio of the key come first
 MAX_RATIO = 2.5  # and none is longer or shorter than the key by more than this factor
-REMOTE = 3  # zone_distances value for regions three or more steps from the pattern
 ATTACHMENT_CANDIDATES = 24  # attachment options kept per length tier (bounds the pairwise check)
-
-# --- Regions: adjacency (to move to studytool.regions) --------------------------------------
-
-# Regions that touch, each pair written once. Parts of a coarse region (``regions.PARENT``) carry
-# its edges: ``adjacent`` compares the parts too.
-_EDGES: dict[str, str] = {
-    "mid-back": "lower-ribs thoracolumbar",
-    "lower-ribs": "thoracolumbar lumbar chest upper-abdomen",
-    "chest": "upper-abdomen",
-    "upper-abdomen": "lower-abdomen",
-    "thoracolumbar": "lumbar",
-    "lumbar": "sacrum si-joint iliac-crest",
-    "sacrum": "si-joint coccyx upper-buttock lower-buttock",
-    "si-joint": "iliac-crest upper-buttock",
-    "coccyx": "anorectal lower-buttock",
-    "iliac-crest": "upper-buttock lateral-hip lower-abdomen",
-    "lower-abdomen": "groin perineum",
-    "perineum": "anorectal groin medial-thigh",
-    "anorectal": "lower-buttock",
-    "groin": "anterior-thigh medial-thigh",
-    "upper-buttock": "lower-buttock lateral-hip",
-    "lower-buttock": "posterior-thigh lateral-hip",
-    "lateral-hip": "lateral-thigh anterior-thigh",
-    "anterior-thigh": "medial-thigh lateral-thigh anterior-knee",
-    "medial-thigh": "posterior-thigh medial-knee",
-    "lateral-thigh": "posterior-thigh lateral-knee",
-    "posterior-thigh": "posterior-knee",
-    "anterior-knee": "medial-knee lateral-knee anterior-calf",
-    "lateral-knee": "posterior-knee lateral-calf",
-    "medial-knee": "posterior-knee anterior-calf posterior-calf",
-    "posterior-knee": "posterior-calf upper-calf",
-    "anterior-calf": "lateral-calf posterior-calf anterior-ankle",
-    "lateral-calf": "posterior-calf upper-calf lower-calf lateral-ankle",
-    "upper-calf": "lower-calf",
-    "lower-calf": "posterior-ankle medial-ankle lateral-ankle",
-    "anterior-ankle": "medial-ankle lateral-ankle dorsum-foot",
-    "posterior-ankle": "medial-ankle lateral-ankle heel",
-    "lateral-ankle": "lateral-foot heel",
-    "medial-ankle": "medial-foot heel",
-    "heel": "sole medial-foot lateral-foot",
-    "sole": "ball-of-foot medial-foot lateral-foot",
-    "ball-of-foot": "toes great-toe",
-    "dorsum-foot": "toes great-toe medial-foot lateral-foot",
-    "medial-foot": "great-toe",
-    "lateral-foot": "toes",
-    "great-toe": "toes",
-}
-
-
-def _symmetric(edges: dict[str, str]) -> dict[str, frozenset[str]]:
-    out: dict[str, set[str]] = {}
-    for a, bs in edges.items():
-        for b in bs.split():
-            out.setdefault(a, set()).add(b)
-            out.setdefault(b, set()).add(a)
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-ADJACENT: dict[str, frozenset[str]] = _symmetric(_EDGES)
-_PARTS: dict[str, frozenset[str]] = {
-    whole: frozenset(p for p, w in PARENT.items() if w == whole) for whole in set(PARENT.values())
-}
-
-
-def _with_parts(region: str) -> frozenset[str]:
-    return _PARTS.get(region, frozenset()) | {region}
-
-
-def adjacent(a: str, b: str) -> bool:
-    """Two regions touch (neither is the other or part of it); a coarse region touches what its
-    parts touch."""
-    if related(a, b):
-        return False
-    nb = _with_parts(b)
-    return any(not nb.isdisjoint(ADJACENT.get(x, ())) for x in _with_parts(a))
-
-
-@lru_cache(maxsize=256)
-def _touching(region: str) -> frozenset[str]:
-    """Every region adjacent to one region."""
-    return frozenset(z for z in REGIONS if adjacent(z, region))
-
-
-@lru_cache(maxsize=1024)
-def zone_distances(coded: frozenset[str]) -> dict[str, int]:
-    """Every region's distance from a pattern: 0 coded or related to a coded zone, 1 adjacent,
-    2 adjacent to an adjacent one, ``REMOTE`` for the rest (and for all when nothing is coded)."""
-    out = dict.fromkeys(REGIONS, REMOTE)
-    reached = {z for z in REGIONS if any(related(z, c) for c in coded)}
-    out.update(dict.fromkeys(reached, 0))
-    ring: set[str] = set(coded)  # grow from the zones themselves, not from their wholes
-    for d in range(1, REMOTE):
-        ring = {z for r in ring for z in _touching(r)} - reached
-        out.update(dict.fromkeys(ring, d))
-        reached |= ring
-    return out
-
 
 # --- Body parts and bones: what "the same region" means for nerves, levels and attachments --
 

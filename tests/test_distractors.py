@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from studytool import distractors as d
+from studytool import regions
 from studytool.errors import UserError
 from studytool.facts import derive_facts
 from studytool.model import Entry, Fact, Innervation, KnowledgeBase, Referral, Structure
@@ -122,7 +123,7 @@ def test_conditions_are_pool_conditions_near_the_pattern_never_remote(kb: Knowle
     zones = {t: k.split("/")[1] for k, ts in kb.pool.items() if k.startswith("condition/") for t in ts}
     for c in m.candidates:
         z = zones[c]
-        assert not any(related(z, x) or d.adjacent(z, x) for x in coded), (c, z)
+        assert not any(related(z, x) or regions.adjacent(z, x) for x in coded), (c, z)
     assert "Inguinal hernia" in m.candidates  # the groin is two steps from the lateral hip
 
 
@@ -183,11 +184,11 @@ def test_referral_wrong_zones_are_clearly_outside_the_pattern(kb: KnowledgeBase)
     names = {v: k for k, v in REGIONS.items()}
     coded = {z for r in e.referral for z in (*r.primary, *r.spillover)}
     ids = [names[c] for c in m.candidates]
-    assert ids and not any(related(z, c) or d.adjacent(z, c) for z in ids for c in coded)
+    assert ids and not any(related(z, c) or regions.adjacent(z, c) for z in ids for c in coded)
     for near in ("lateral-thigh", "lower-buttock", "si-joint", "iliac-crest"):  # adjacent to a coded zone
         assert near not in ids
     # Regions two steps from a primary zone come first.
-    main = d.zone_distances(frozenset(z for r in e.referral for z in r.primary))
+    main = regions.zone_distances(frozenset(z for r in e.referral for z in r.primary))
     assert [main[z] for z in ids] == sorted(main[z] for z in ids) and main[ids[0]] == 2
     assert all(main[z] == 2 for z in ids[: m.preferred]) and m.preferred < len(ids)
 
@@ -218,12 +219,12 @@ def test_reverse_options_never_share_most_zones_with_the_key(kb: KnowledgeBase) 
 
 
 def test_adjacency_is_symmetric_over_known_regions_and_every_region_has_a_neighbour() -> None:
-    assert set(d.ADJACENT) <= set(REGIONS)
-    for a, bs in d.ADJACENT.items():
+    assert set(regions.ADJACENT) <= set(REGIONS)
+    for a, bs in regions.ADJACENT.items():
         for b in bs:
-            assert b in REGIONS and a in d.ADJACENT[b], (a, b)
+            assert b in REGIONS and a in regions.ADJACENT[b], (a, b)
     for z in REGIONS:
-        assert any(d.adjacent(z, other) for other in REGIONS), z
+        assert any(regions.adjacent(z, other) for other in REGIONS), z
 
 
 @pytest.mark.parametrize(
@@ -240,16 +241,16 @@ def test_adjacency_is_symmetric_over_known_regions_and_every_region_has_a_neighb
     ],
 )
 def test_adjacent(a: str, b: str, touch: bool) -> None:
-    assert d.adjacent(a, b) is touch and d.adjacent(b, a) is touch
+    assert regions.adjacent(a, b) is touch and regions.adjacent(b, a) is touch
 
 
 def test_zone_distances() -> None:
-    dist = d.zone_distances(frozenset({"heel"}))
+    dist = regions.zone_distances(frozenset({"heel"}))
     assert dist["heel"] == dist["foot"] == 0
     assert dist["sole"] == dist["posterior-ankle"] == 1
     assert dist["ball-of-foot"] == 2
-    assert dist["groin"] == d.REMOTE
-    assert all(v == d.REMOTE for v in d.zone_distances(frozenset()).values())
+    assert dist["groin"] == regions.REMOTE
+    assert all(v == regions.REMOTE for v in regions.zone_distances(frozenset()).values())
     assert set(PARENT) <= set(dist)
 
 

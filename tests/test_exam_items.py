@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from studytool import distractors as dx
+from studytool import regions
 from studytool.exam import build_exam
 from studytool.exam.model import Exam, Question
 from studytool.facts import derive_facts
@@ -79,7 +80,7 @@ def with_parts(z: str) -> set[str]:
 
 def touch(a: str, b: str) -> bool:
     """Adjacent in the table, a coarse region standing for its parts."""
-    return any(y in dx.ADJACENT.get(x, ()) for x in with_parts(a) for y in with_parts(b))
+    return any(y in regions.ADJACENT.get(x, ()) for x in with_parts(a) for y in with_parts(b))
 
 
 def steps(z: str, pattern: set[str]) -> int:
