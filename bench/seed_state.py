@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from studytool.clock import parse_utc, to_text
-from studytool.facts import derive_facts
+from studytool.questions.facts import derive_facts
 from studytool.review import Snapshot, Store, open_store
 from studytool.review.scheduling import card_id, make_scheduler, review
 from studytool.review.store import REVIEW

@@ -29,7 +29,7 @@ _SINGULAR = ("us", "is", "as", "ss")  # gluteus, abdominis, psoas: one muscle
 
 def _facts(path: str | None) -> list[Fact]:
     if path is None:
-        from studytool.facts import derive_facts
+        from studytool.questions.facts import derive_facts
         from studytool.source import load_kb_or_raise
 
         return derive_facts(load_kb_or_raise("cards_src"))
@@ -53,7 +53,7 @@ def _facts(path: str | None) -> list[Fact]:
 
 def report(facts: list[Fact]) -> dict[str, int]:
     """Defect class -> number of facts (or pairs) that have it."""
-    key = {f.id: f.id.partition("__")[2] for f in facts}
+    key = {f.id: f.key or f.id.partition("__")[2] for f in facts}  # an older release's JSON has no key
     same: dict[tuple[str, str], set[str]] = defaultdict(set)
     for f in facts:
         if f.kind == "list" and not f.reverse:

@@ -77,8 +77,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from studytool.errors import UserError
-from studytool.facts import normal_nerve
 from studytool.model import Entry, Fact, KnowledgeBase
+from studytool.questions.facts import normal_nerve
 from studytool.regions import (
     REGIONS,
     REMOTE,
@@ -299,7 +299,7 @@ class Material:
 
 def fact_key(fact: Fact) -> str:
     """The facet key of a fact: 'innervation', 'referral-reverse', 'muscles', ..."""
-    return fact.key or (fact.id.split("__", 1)[1] if "__" in fact.id else fact.id)
+    return fact.key
 
 
 def is_nerve_reverse(fact: Fact) -> bool:

@@ -155,7 +155,7 @@ def test_new_cards_arrive_in_curriculum_order(story: Story) -> None:
     from genanki import guid_for
 
     from studytool.anki.render import GUID_NAMESPACE
-    from studytool.facts import derive_facts
+    from studytool.questions.facts import derive_facts
     from studytool.source import load_kb_or_raise
     from tests.test_anki_support import KB
 

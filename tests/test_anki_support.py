@@ -59,7 +59,7 @@ def plain(rendered: str) -> str:
 
 def expected(src: Path = KB) -> tuple[int, int]:
     """(notes, cards) the fixture should give: one card per Basic note, one per list item."""
-    from studytool.facts import derive_facts
+    from studytool.questions.facts import derive_facts
     from studytool.source import load_kb_or_raise
 
     facts = derive_facts(load_kb_or_raise(src))

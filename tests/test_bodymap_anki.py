@@ -23,8 +23,8 @@ from studytool.anki import BuildReport, build_deck
 from studytool.anki.maps import MAP_QUESTION
 from studytool.bodymap import describe, map_filename, render_map
 from studytool.bodymap.render import anonymous_filename
-from studytool.facts import unique_referrals
 from studytool.model import KnowledgeBase
+from studytool.questions.facts import unique_referrals
 from studytool.source import load_kb_or_raise
 from tests.conftest import CARDS, run_cli
 from tests.test_anki_reimport import _review_easy

@@ -12,8 +12,8 @@ import pytest
 from studytool import distractors as d
 from studytool import regions
 from studytool.errors import UserError
-from studytool.facts import derive_facts
 from studytool.model import Entry, Fact, Innervation, KnowledgeBase, Referral, Structure
+from studytool.questions.facts import derive_facts
 from studytool.regions import PARENT, REGIONS, related
 from studytool.source import load_kb, load_kb_or_raise
 from studytool.source.discover import load_pool

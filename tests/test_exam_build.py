@@ -36,7 +36,7 @@ _FACTS: dict[int, list[object]] = {}
 
 
 def _facts(kb: KnowledgeBase) -> list:  # type: ignore[type-arg]
-    from studytool.facts import derive_facts
+    from studytool.questions.facts import derive_facts
 
     key = id(kb)
     if key not in _FACTS:

@@ -23,8 +23,8 @@ from studytool import distractors as dx
 from studytool import regions
 from studytool.exam import build_exam
 from studytool.exam.model import Exam, Question
-from studytool.facts import derive_facts
 from studytool.model import Entry, KnowledgeBase
+from studytool.questions.facts import derive_facts
 from studytool.quiz.choice import make_choice
 from studytool.regions import PARENT, REGIONS, related
 from studytool.source import load_kb

@@ -25,8 +25,8 @@ from studytool.exam import DEFAULT_TYPES, TYPES, build_exam
 from studytool.exam.items import MAP_STEM, ItemBuilder
 from studytool.exam.model import Exam, Item
 from studytool.exam.write import render_all
-from studytool.facts import derive_facts, unique_referrals
 from studytool.model import Entry, KnowledgeBase
+from studytool.questions.facts import derive_facts, unique_referrals
 from studytool.source import load_kb_or_raise
 from tests.test_exam_build import assert_no_giveaway, assert_safe, real_kb
 

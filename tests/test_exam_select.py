@@ -8,8 +8,8 @@ from pathlib import Path
 
 from studytool import distractors as d
 from studytool.exam.blueprint import Slot, _Queue
-from studytool.facts import derive_facts
 from studytool.gcpause import paused_gc
+from studytool.questions.facts import derive_facts
 from studytool.source import load_kb_or_raise
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from studytool.facts import derive_facts, normal_nerve
 from studytool.model import FACETS, Fact
+from studytool.questions.facts import derive_facts, normal_nerve
 from studytool.source import load_kb_or_raise
 from tests.conftest import CARDS, run_cli
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from studytool.facts import derive_facts
 from studytool.model import Fact
+from studytool.questions.facts import derive_facts
 from studytool.source import load_kb_or_raise
 from tests.conftest import CARDS, seed_path
 from tests.seed_facts import SEED_FACTS, assert_covers_seed, matches, missing_seed_facts

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from studytool.anki.maps import MAP_KEY
 from studytool.anki.render import guid_for
-from studytool.facts import derive_facts, unique_referrals
+from studytool.questions.facts import derive_facts, unique_referrals
 from studytool.source import load_kb_or_raise
 from tests.conftest import CARDS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from studytool.facts import derive_facts
+from studytool.questions.facts import derive_facts
 from studytool.source import load_kb
 from tests.conftest import CARDS, run_cli, seed_path
 from tests.seed_facts import assert_covers_seed

@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from studytool.facts import OPEN, derive_facts, spread
 from studytool.model import Entry, Fact
+from studytool.questions.facts import OPEN, derive_facts, spread
 from studytool.questions.lint import ITEM_LIMIT
 from studytool.questions.phrasing import capitals_mid_sentence, gives_away, mid, reveals, subject
 from studytool.source import load_kb_or_raise

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from studytool.facts import derive_facts, unique_referrals
+from studytool.questions.facts import derive_facts, unique_referrals
 from studytool.source import load_kb
 from tests.conftest import CARDS, run_cli
 from tests.test_anki_support import T1

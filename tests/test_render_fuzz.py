@@ -35,8 +35,8 @@ from studytool.exam.render_html import exam_html
 from studytool.exam.render_md import exam_md
 from studytool.exam.render_moodle import exam_moodle
 from studytool.exam.render_qti import exam_qti
-from studytool.facts import derive_facts
 from studytool.model import KnowledgeBase
+from studytool.questions.facts import derive_facts
 from studytool.source import load_kb
 
 ROOT = Path(__file__).resolve().parents[1]

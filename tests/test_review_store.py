@@ -14,8 +14,8 @@ from fsrs import Card, Rating, Scheduler
 
 from studytool.clock import to_text
 from studytool.errors import UserError
-from studytool.facts import derive_facts
 from studytool.model import Fact
+from studytool.questions.facts import derive_facts
 from studytool.review.migrations import SCHEMA_VERSION
 from studytool.review.scheduling import LEARNING_STEPS, RELEARNING_STEPS, card_id, make_scheduler
 from studytool.review.store import LEECH_FAILS, LIVE_ANSWER, NEW, open_store

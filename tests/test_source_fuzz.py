@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from studytool.errors import Diagnostic
-from studytool.facts import derive_facts
+from studytool.questions.facts import derive_facts
 from studytool.source import load_kb
 from tests.conftest import run_cli
 

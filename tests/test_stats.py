@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from studytool.clock import to_text
-from studytool.facts import derive_facts
+from studytool.questions.facts import derive_facts
 from studytool.review.scheduling import make_scheduler
 from studytool.review.store import LEECH_FAILS, open_store
 from studytool.source import load_kb_or_raise

@@ -137,7 +137,7 @@ def _model_hash(data: dict[str, Any]) -> str:
 
 def plan(src: str | os.PathLike[str], deck: str, muscles: Sequence[str], facets: Sequence[str]) -> _Plan:
     """Load, select and render: everything but the mods and the files."""
-    from studytool.facts import derive_facts
+    from studytool.questions.facts import derive_facts
     from studytool.selection import check_selection
     from studytool.source import load_kb_or_raise
 

@@ -46,7 +46,7 @@ def plan_maps(kb: KnowledgeBase, facts: Sequence[Fact]) -> MapPlan:
     """Maps for the selected facts: referral cards get the map, unique patterns a map card."""
     from studytool.bodymap import describe, render_map
     from studytool.bodymap.render import anonymous_filename, named_filename
-    from studytool.facts import unique_referrals
+    from studytool.questions.facts import unique_referrals
 
     entries = kb.by_id()
     plan = MapPlan()
@@ -73,7 +73,9 @@ def plan_maps(kb: KnowledgeBase, facts: Sequence[Fact]) -> MapPlan:
         svg = render_map(entry, anonymous=True)
         name = anonymous_filename(svg)
         media[name] = MediaFile(name, svg.encode("utf-8"))
-        card = dataclasses.replace(reverse, id=f"{entry_id}__{MAP_KEY}", question=MAP_QUESTION, extra="")
+        card = dataclasses.replace(
+            reverse, id=f"{entry_id}__{MAP_KEY}", key=MAP_KEY, question=MAP_QUESTION, extra=""
+        )
         plan.facts.append(card)
         image = image_field(name, describe(entry, anonymous=True), MAP_CLASS)
         plan.fronts[card.id] = f'<div class="tp-image">{image}</div>'

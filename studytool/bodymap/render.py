@@ -26,8 +26,8 @@ from studytool.bodymap.geometry import (
     _num,
     smooth_path,
 )
-from studytool.facts import mid
 from studytool.model import Entry
+from studytool.questions.facts import mid
 from studytool.regions import region_name
 
 WIDTH, HEIGHT = 360, 446

@@ -49,7 +49,7 @@ def facts(
     """
     import json
 
-    from studytool.facts import derive_facts
+    from studytool.questions.facts import derive_facts
     from studytool.selection import check_selection
     from studytool.source import load_kb_or_raise
 

@@ -22,8 +22,8 @@ from studytool import distractors as dx
 from studytool.errors import UserError
 from studytool.exam.items import MAP_STEM, ItemBuilder
 from studytool.exam.model import Item
-from studytool.facts import derive_facts
 from studytool.model import Fact, KnowledgeBase
+from studytool.questions.facts import derive_facts
 
 __all__ = ["MAP_STEM", "Slot", "balance_true_false", "blueprint", "candidates", "select"]
 

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from studytool.errors import Diagnostic
-from studytool.facts import OPEN, entry_facts
 from studytool.model import Entry, Item
+from studytool.questions.facts import OPEN, entry_facts
 from studytool.questions.phrasing import capitals_mid_sentence, content_words, gives_away, subject
 from studytool.textnorm import normalize, stem
 

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from studytool.clock import day_bounds, study_day, to_text
 from studytool.errors import UserError
-from studytool.facts import derive_facts
 from studytool.model import Fact, KnowledgeBase
+from studytool.questions.facts import derive_facts
 from studytool.review.scheduling import make_scheduler
 from studytool.review.store import NEW, REVIEW, Answer
 
