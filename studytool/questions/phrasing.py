@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 from studytool.model import Entry, Fact
-from studytool.textnorm import tokens
+from studytool.textnorm import fold, tokens
 
 # Words that keep their capital mid-sentence: eponyms and the names of tests and people.
 PROPER = frozenset(
@@ -67,7 +67,7 @@ def does(e: Entry) -> str:
     return "do" if e.plural else "does"
 
 
-@lru_cache(maxsize=65536)  # a fact's answer is read again as the back of the card before the next
+@lru_cache(maxsize=2048)  # in study order a fact's answer is read again, as the back before the next
 def content_words(text: str) -> frozenset[str]:
     """The words of a text that carry meaning (no articles, no generic anatomy words)."""
     return frozenset(t for t in tokens(text) if t not in _GENERIC and len(t) > 1)
@@ -77,7 +77,9 @@ def gives_away(question: str, answer: str) -> bool:
     """The question already contains the answer: every meaningful word of it
     ('Which nerve supplies the piriformis?' -> 'Nerve to piriformis')."""
     words = content_words(answer)
-    return bool(words) and words <= content_words(question)
+    if not words or not _all_in(words, question):
+        return False
+    return words <= content_words(question)
 
 
 def reveals(before: Fact, after: Fact) -> bool:
@@ -85,11 +87,16 @@ def reveals(before: Fact, after: Fact) -> bool:
     if not after.answer or after.reverse or len(after.items) > 1:
         return False  # a list is not given away by one of its items appearing elsewhere
     words = content_words(after.answer)
-    if len(words) < 2:
+    if len(words) < 2 or not _all_in(words, f"{before.answer} {before.extra}"):
         return False
-    return words <= content_words(before.answer) | content_words(
-        before.extra
-    )  # a list's answer joins its items
+    # a list's answer joins its items, so the answer and the extra are the whole back
+    return words <= content_words(before.answer) | content_words(before.extra)
+
+
+def _all_in(words: frozenset[str], text: str) -> bool:
+    """A cheap first test: every word occurs somewhere in the text (most facts fail it)."""
+    folded = fold(text)
+    return all(w in folded for w in words)
 
 
 def capitals_mid_sentence(question: str) -> list[str]:
