@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 from studytool.model import Entry, Fact
-from studytool.textnorm import fold, tokens
+from studytool.textnorm import STOPWORDS, fold, strip_levels, tokens
 
 # Words that keep their capital mid-sentence: eponyms and the names of tests and people.
 PROPER = frozenset(
@@ -38,6 +38,10 @@ _GENERIC = frozenset(
         "branches",
     }
 )
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+_PLAIN = _GENERIC | STOPWORDS
 
 
 def _keeps_capital(word: str) -> bool:
@@ -76,27 +80,32 @@ def content_words(text: str) -> frozenset[str]:
 def gives_away(question: str, answer: str) -> bool:
     """The question already contains the answer: every meaningful word of it
     ('Which nerve supplies the piriformis?' -> 'Nerve to piriformis')."""
-    words = content_words(answer)
-    if not words or not _all_in(words, question):
+    if not _all_in(answer, question):
         return False
-    return words <= content_words(question)
+    words = content_words(answer)
+    return bool(words) and words <= content_words(question)
 
 
 def reveals(before: Fact, after: Fact) -> bool:
     """The back of `before` shows the answer of `after`, so studying them in a row gives it away."""
     if not after.answer or after.reverse or len(after.items) > 1:
         return False  # a list is not given away by one of its items appearing elsewhere
+    if not _all_in(after.answer, f"{before.answer} {before.extra}"):
+        return False
     words = content_words(after.answer)
-    if len(words) < 2 or not _all_in(words, f"{before.answer} {before.extra}"):
+    if len(words) < 2:
         return False
     # a list's answer joins its items, so the answer and the extra are the whole back
     return words <= content_words(before.answer) | content_words(before.extra)
 
 
-def _all_in(words: frozenset[str], text: str) -> bool:
-    """A cheap first test: every word occurs somewhere in the text (most facts fail it)."""
+def _all_in(answer: str, text: str) -> bool:
+    """A cheap first test, without tokenising: every plain word of the answer occurs somewhere
+    in the text. Most facts fail it; those that pass get the exact comparison."""
     folded = fold(text)
-    return all(w in folded for w in words)
+    return all(
+        w in folded for w in _WORD.findall(fold(strip_levels(answer))) if len(w) > 1 and w not in _PLAIN
+    )
 
 
 def capitals_mid_sentence(question: str) -> list[str]:
