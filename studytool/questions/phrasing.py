@@ -50,6 +50,7 @@ def _keeps_capital(word: str) -> bool:
     return bare[1:2].isupper() or any(c.isupper() for c in bare[1:]) or bare.lower() in PROPER
 
 
+@lru_cache(maxsize=4096)  # an entry's name and its conditions recur in many questions
 def mid(name: str) -> str:
     """A name as written mid-sentence: 'Hip osteoarthritis' -> 'hip osteoarthritis'.
 
