@@ -27,7 +27,7 @@ from studytool.bodymap.geometry import (
     smooth_path,
 )
 from studytool.model import Entry
-from studytool.questions.facts import mid
+from studytool.questions.phrasing import mid
 from studytool.regions import region_name
 
 WIDTH, HEIGHT = 360, 446

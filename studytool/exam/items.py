@@ -16,8 +16,8 @@ from studytool.bodymap.render import anonymous_filename, describe, render_map
 from studytool.errors import UserError
 from studytool.exam.model import Image, Item
 from studytool.model import Entry, Fact, KnowledgeBase
-from studytool.questions.facts import mid, unique_referrals
-from studytool.questions.phrasing import subject
+from studytool.questions.facts import unique_referrals
+from studytool.questions.phrasing import mid, subject
 
 MCQ_WRONG = dx.MIN_DISTRACTORS  # 4 options: the key and 3 safe wrong ones
 MAP_STEM = "Which muscle's trigger points produce this referral pattern?"

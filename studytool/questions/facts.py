@@ -14,8 +14,6 @@ from collections.abc import Collection, Iterable, Sequence
 
 from studytool.model import Entry, Fact, Item, KnowledgeBase
 from studytool.questions.phrasing import content_words, does, gives_away, mid, reveals, subject
-
-__all__ = ["derive_facts", "entry_facts", "mid", "nerve_facts", "referral_facts", "unique_referrals"]
 from studytool.regions import region_name
 from studytool.textnorm import slug, tokens
 
