@@ -148,7 +148,7 @@ def same_answer(a: str, b: str) -> bool:
 
 _SUFFIXES = (
     "isation", "ization", "ations", "ation", "ising", "izing", "ises", "izes", "ised", "ized",
-    "ise", "ize", "ions", "ion", "ing", "ies", "es", "ed", "is", "ic", "al", "s",
+    "ise", "ize", "ions", "ion", "ities", "ity", "ing", "ies", "es", "ed", "is", "ic", "al", "s",
 )  # fmt: skip
 
 

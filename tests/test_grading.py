@@ -232,6 +232,8 @@ def test_list_items_match_by_meaning() -> None:
     assert grade_list("abduction, stabilises the pelvis, rotation", ACTIONS).suggested == GOOD
     # Stems never join contrast words: adduction is not abduction.
     assert grade_list("adduction", ACTIONS).hits == 0
+    # '-ity' and '-isation' share a stem: "pelvic stability" is the pelvic stabilisation.
+    assert grade_list("abduction, pelvic stability", ACTIONS).hits == 2
 
 
 def test_list_items_match_their_other_wordings() -> None:

@@ -114,6 +114,7 @@ def test_spread_moves_a_revealed_card_behind_the_next_one() -> None:
         ("Morton's neuroma", "Morton's neuroma"),
         ("Popliteal (Baker's) cyst", "popliteal (Baker's) cyst"),
         ("TFL", "TFL"),
+        ("L5 radiculopathy", "L5 radiculopathy"),
     ],
 )
 def test_names_mid_sentence(name: str, expected: str) -> None:

@@ -50,6 +50,8 @@ def test_flip_session_over_a_pipe(kb_dir: Path, state: Path) -> None:  # noqa: F
     assert "Reviewed 2 · 100% correct" in proc.stdout
     assert "Next due:" in proc.stdout
     assert [r[:3] for r in reviews(state)] == [(NERVE, 3, "flip"), (MUSCLES, 4, "flip")]
+    # the reverse card's header names its facet, never the muscles that are its answer
+    assert "[2] innervation\n" in proc.stdout and "Gluteus medius / Gluteus minimus" not in proc.stdout
     assert rows(state, "PRAGMA integrity_check") == [("ok",)]
 
 

@@ -47,7 +47,12 @@ _PLAIN = _GENERIC | STOPWORDS
 def _keeps_capital(word: str) -> bool:
     """An acronym (TFL, SI), a word with inner capitals, or an eponym keeps its capital."""
     bare = re.sub(r"[’']s$", "", word.strip("()[],.;:"))
-    return bare[1:2].isupper() or any(c.isupper() for c in bare[1:]) or bare.lower() in PROPER
+    return (
+        bare[1:2].isupper()
+        or any(c.isupper() for c in bare[1:])
+        or any(c.isdigit() for c in bare)  # a spinal level: 'L5 radiculopathy'
+        or bare.lower() in PROPER
+    )
 
 
 @lru_cache(maxsize=4096)  # an entry's name and its conditions recur in many questions

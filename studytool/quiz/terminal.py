@@ -162,7 +162,9 @@ class Terminal:
         self.say()
         if self.keys:  # its own line: a long muscle list must not wrap the count in two
             self.say(f"done {self.session.answered} · left {self.session.left()}", "dim")
-        self.say(f"[{self.session.answered + 1}] {fact.muscle} · {fact.facet}", "dim")
+        # A reverse card's answer is the muscle: its header names the facet only.
+        about = fact.facet if fact.reverse else f"{fact.muscle} · {fact.facet}"
+        self.say(f"[{self.session.answered + 1}] {about}", "dim")
         # Choice mode picks every right option, so an open list shows its heading, not "Name two …".
         choosing = self.session.options.mode == "choice" and fact.prompt
         self.say(fact.prompt if choosing else fact.question, "bold cyan")
