@@ -281,6 +281,13 @@ class NotEnoughDistractors(UserError):
         )
 
 
+def without_brackets(text: str) -> str:
+    """An attachment as an option, without the brackets that say whose it is: '(soleus)',
+    '(medial head)', '(longus)'. A bracket that names a landmark ('(pes anserinus)') stays."""
+    plain = re.sub(r"\s*\(([^()]*)\)", lambda m: m.group(0) if bone_regions(m.group(1)) else "", text)
+    return re.sub(r"\s+([;,.])", r"\1", re.sub(r"\s{2,}", " ", plain)).strip() or text
+
+
 @dataclass(frozen=True)
 class Material:
     """What a choice item is built from.
@@ -608,10 +615,10 @@ class DistractorIndex:
         words = set(value_key(struct.text).split())
         mine = [p for t in (struct.text, *struct.aliases, struct.note) for p in attachment_parts(t)]
         bones = bone_regions(text)
-        size = len(text)
+        size = len(without_brackets(text))  # lengths as the options are shown
 
         def ratio(v: _Value) -> float:
-            n = len(v.text)
+            n = len(without_brackets(v.text))
             return max(n / size, size / n)
 
         def ok(v: _Value) -> bool:
@@ -647,7 +654,14 @@ class DistractorIndex:
                 if not any(_overlaps(attachment_parts(c), attachment_parts(k)) for k in kept):
                     kept.append(c)
             sizes.append(len(kept) - start)
-        return Material(fact, kind, m.correct, tuple(kept), sizes[0])
+        # Shown without their brackets: "(soleus)", "(medial head)", "(longus)" would name the
+        # muscle or part an option belongs to, and so give the key away.
+        correct = tuple(dict.fromkeys(without_brackets(c) for c in m.correct))
+        options = [without_brackets(c) for c in kept]
+        plain = [(c, i) for i, c in enumerate(options) if value_key(c) not in {value_key(k) for k in correct}]
+        unique = list(dict.fromkeys(c for c, _ in plain))
+        preferred = len({c for c, i in plain if i < sizes[0]})
+        return Material(fact, kind, correct, tuple(unique), min(preferred, len(unique)))
 
     def _on_bones(self, values: list[_Value], bones: frozenset[str]) -> list[_Value]:
         """The values (in their order) that lie on one of the bone regions, found by region."""

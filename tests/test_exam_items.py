@@ -254,3 +254,22 @@ def test_choice_mode_asks_every_fact_that_has_a_safe_option_set(kb: KnowledgeBas
         asked += choice is not None
     # The pool grows with the content: nearly every such fact has a safe option set.
     assert asked >= 0.95 * len(facts), (asked, len(facts))
+
+
+def test_attachment_options_never_carry_brackets_that_name_the_muscle(
+    kb: KnowledgeBase, exams: list[Exam]
+) -> None:
+    """'(soleus)', '(medial head)', '(longus)' in an option would say whose attachment it is; a
+    bracket that names a landmark ('(pes anserinus)') may stay."""
+    bracketed = [e.id for e in kb.entries for s in (e.origin, e.insertion) if s and "(" in s.text]
+    assert bracketed, "cards_src has bracketed attachments to test against"
+    seen = 0
+    for exam in exams:
+        for q in exam.versions[0].questions:
+            it = q.item
+            if it.type in ("mcq", "tf", "match") and {t for _, t in it.topics} & {"origin", "insertion"}:
+                seen += 1
+                for text in (*it.correct, *it.wrong, it.stem if it.type == "tf" else ""):
+                    for inside in re.findall(r"\(([^()]*)\)", text.split(":", 1)[-1]):
+                        assert dx.bone_regions(inside), (it.id, text)  # only a landmark stays
+    assert seen

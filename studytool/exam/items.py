@@ -248,7 +248,7 @@ class ItemBuilder:
             values = dx.entry_values(self.entries[f.entry], kind)
             if not values:
                 continue
-            value = values[0]
+            value = values[0] if kind == "nerve" else dx.without_brackets(values[0])  # '(soleus)' would tell
             words = frozenset({dx.nerve_key(value)} if kind == "nerve" else dx.value_key(value).split())
             for g in open_:
                 if all(not _clash(kind, words, w) for _, _, w in g):
