@@ -348,6 +348,44 @@ def nerve_key(text: str) -> str:
     return value_key(normal_nerve(text))
 
 
+# A nerve -> the nerve it branches from (by `nerve_key`). A trunk offered as "wrong" for a muscle
+# its branch supplies is arguably right ("Tibial nerve" for the interossei), and so is a branch
+# offered for its trunk: neither is ever a wrong option against the other.
+NERVE_TRUNK: dict[str, str] = {
+    "tibial": "sciatic",
+    "common fibular": "sciatic",
+    "medial plantar": "tibial",
+    "lateral plantar": "tibial",
+    "inferior calcaneal": "lateral plantar",
+    "sural": "tibial",
+    "deep fibular": "common fibular",
+    "superficial fibular": "common fibular",
+    "saphenous": "femoral",
+    "inferior gluteal": "sacral plexus",
+    "superior gluteal": "sacral plexus",
+    "sciatic": "sacral plexus",
+    "pudendal": "sacral plexus",
+    "femoral": "lumbar plexus",
+    "obturator": "lumbar plexus",
+}
+
+
+def _lineage(key: str) -> frozenset[str]:
+    """A nerve key with every trunk above it ('lateral plantar' -> tibial, sciatic, sacral plexus);
+    a division named in the key ('sciatic tibial division') counts as that nerve."""
+    out = {key, *(k for k in NERVE_TRUNK if "division" in key and k in key.split())}
+    for k in list(out):
+        while k in NERVE_TRUNK:
+            k = NERVE_TRUNK[k]
+            out.add(k)
+    return frozenset(out)
+
+
+def nerves_related(a: str, b: str) -> bool:
+    """One nerve (by key) is the other, a branch of it, or its trunk."""
+    return a in _lineage(b) or b in _lineage(a)
+
+
 def level_set(text: str) -> frozenset[str]:
     """Spinal segments named by a levels text: 'L4–S1' -> {L4, L5, S1}; 'L4, L5' -> {L4, L5}."""
     return spinal_segments(text)
@@ -582,7 +620,11 @@ class DistractorIndex:
         inn = e.innervation
         accepted = {nerve_key(v) for v in (inn.nerve, *inn.aliases)}
         mine = self.nerve_words.get(e.id, frozenset())
-        return lambda v: v.key not in accepted and not (v.words and v.words <= mine)
+        return lambda v: (
+            v.key not in accepted
+            and not (v.words and v.words <= mine)
+            and not any(nerves_related(v.key, a) for a in accepted)
+        )
 
     def _nerve(self, fact: Fact, e: Entry, ok: Callable[[_Value], bool]) -> Material:
         assert e.innervation is not None

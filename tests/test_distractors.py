@@ -394,3 +394,15 @@ def test_the_real_pool_loads_clean() -> None:
     assert not [x for x in diags if "_pool" in str(x)]
     assert {k.split("/")[0] for k in kb.pool} == set(d.POOL_NAMES)
     assert all("/" in k for k in kb.pool)  # the curated file uses regions throughout
+
+
+def test_a_trunk_and_its_branch_are_never_each_other_s_wrong_option(kb: KnowledgeBase) -> None:
+    """'Tibial nerve' is arguably right for a muscle the lateral plantar nerve supplies."""
+    assert d.nerves_related("tibial", "lateral plantar") and d.nerves_related("lateral plantar", "tibial")
+    assert d.nerves_related("sciatic tibial division", "tibial")
+    assert not d.nerves_related("superior gluteal", "inferior gluteal")  # siblings stay fair options
+    assert not d.nerves_related("obturator", "to obturator internus")
+    for e in kb.entries:
+        if e.innervation and d.nerve_key(e.innervation.nerve) in ("lateral plantar", "medial plantar"):
+            m = d.material(fact(kb, f"{e.id}__innervation"), kb)
+            assert not {d.nerve_key(c) for c in m.candidates} & {"tibial", "sciatic"}, e.id

@@ -125,7 +125,7 @@ class ItemBuilder:
             id=f"{fact.id}.{type_}",
             type=type_,
             fact_ids=(fact.id,),
-            stem=stem,
+            stem=stem.replace(" in this deck", ""),  # on paper the options, not a deck, are the scope
             correct=tuple(correct),
             wrong=tuple(wrong),
             topics=self.topics(fact),

@@ -53,7 +53,7 @@ HEADINGS = {
     "associated": "Muscles whose trigger points often accompany those in {s}:",
     "indications": "Presentations that suggest trigger points in {s}:",
     "perpetuating": "Factors that keep trigger points in {s} active:",
-    "examination": "Examination steps that look for trigger points in {s}:",
+    "examination": "Examination steps when trigger points in {s} are suspected:",
     "treatment-manual-therapy": "Manual techniques for trigger points in {s}:",
     "treatment-stretches": "Stretches for {s}:",
     "treatment-strengthening": "Exercises that strengthen or offload {s}:",
@@ -123,12 +123,18 @@ class _Builder:
             )
         )
 
-    def add_list(self, key: str, facet: str, question: str, items: Sequence[Item]) -> None:
-        """A list question answered by the items' labels (or texts); each text is also accepted."""
+    def add_list(self, key: str, facet: str, question: str, items: Sequence[Item], group: str = "") -> None:
+        """A list question answered by the items' labels (or texts); each text is also accepted.
+
+        A single item is a basic answer; a label that only names its `group` ("Dry needling" under
+        dry needling) is left out of it."""
         if not items:
             return
         if len(items) == 1:
-            self.add(key, facet, question, items[0].display())
+            (item,) = items
+            if item.label and item.text and content_words(item.label) <= content_words(group):
+                item = dataclasses.replace(item, label="")
+            self.add(key, facet, question, item.display())
             return
         short = [i.label or i.text for i in items]
         detailed = [i.display() for i in items]
@@ -249,11 +255,11 @@ def entry_facts(e: Entry, keys: Collection[str] | None = None) -> list[Fact]:
     b.add_list(
         "examination",
         "examination",
-        f"Name two examination steps that look for trigger points in {s}.",
+        f"Name two examination steps when trigger points in {s} are suspected.",
         e.examination,
     )
-    for key, _group, items in e.treatment.groups():
-        b.add_list(f"treatment-{slug(key)}", "treatment", TREATMENT_QUESTIONS[key].format(s=s), items)
+    for key, group, items in e.treatment.groups():
+        b.add_list(f"treatment-{slug(key)}", "treatment", TREATMENT_QUESTIONS[key].format(s=s), items, group)
     if e.treatment.avoid:
         b.add(
             "treatment-avoid",
