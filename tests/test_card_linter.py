@@ -1,4 +1,4 @@
-"""The card linter (`check --strict`, W201–W210): each rule fires on its bad case, at the right
+"""The card linter (`check --strict`, W201–W211): each rule fires on its bad case, at the right
 place, and stays quiet on its good case (tests/data/lint/<CODE>-<rule>/{bad,good}/)."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ WHERE = {
     "W208": ("alpha.yaml", 2),
     "W209": ("alpha.yaml", 3),
     "W210": ("alpha.yaml", 4),
+    "W211": ("alpha.yaml", 6),
 }
 
 

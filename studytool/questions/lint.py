@@ -179,6 +179,27 @@ def lint_links(docs: dict[str, Located], entries: Sequence[Entry]) -> list[Diagn
     ]
 
 
+def lint_twice(docs: dict[str, Located], entries: Sequence[Entry]) -> list[Diagnostic]:
+    """W211: the same muscle twice: two entries for one muscle (by name or alias), or one
+    muscle listed twice among an entry's associated trigger points."""
+    out = []
+    owner: dict[str, str] = {}
+    for e in entries:
+        for name in dict.fromkeys(normalize(n) for n in (e.name, *e.aliases)):
+            other = owner.setdefault(name, e.id)
+            if other != e.id:
+                message = f"'{name}' also names the entry {other}: one muscle, one entry (or drop the alias)"
+                out.append(Diagnostic(docs[e.id].key_loc(("name",)), "W211", message, "warning"))
+        seen: set[str] = set()
+        for i, a in enumerate(e.associated):
+            who = a.ref or normalize(a.name)
+            if who in seen:
+                message = f"'{a.ref or a.name}' is listed twice among the associated trigger points"
+                out.append(Diagnostic(docs[e.id].key_loc(("associated", i)), "W211", message, "warning"))
+            seen.add(who)
+    return out
+
+
 # Words of established names: tests, techniques, exercises and movements a student learns anyway.
 TERMS = frozenset(
     {

@@ -11,7 +11,7 @@ from studytool.distractors import POOL_REGIONS
 from studytool.errors import Diagnostic, InputError, UserError, did_you_mean
 from studytool.gcpause import paused_gc
 from studytool.model import Associated, Entry, KnowledgeBase
-from studytool.questions.lint import lint_entry, lint_links, lint_repeats, lint_same_lists
+from studytool.questions.lint import lint_entry, lint_links, lint_repeats, lint_same_lists, lint_twice
 from studytool.safeio import is_regular
 from studytool.source.cache import CachedDocument, ParseCache
 from studytool.source.schema import (
@@ -82,7 +82,8 @@ def _load_kb(src: str | os.PathLike[str], strict: bool) -> tuple[KnowledgeBase, 
         docs = {data["id"]: doc for doc, data in loaded}
         for e in entries:
             diags.extend(lint_entry(docs[e.id], e))
-        diags.extend(lint_repeats(docs, entries) + lint_same_lists(docs, entries) + lint_links(docs, entries))
+        diags.extend(lint_repeats(docs, entries) + lint_same_lists(docs, entries))
+        diags.extend(lint_links(docs, entries) + lint_twice(docs, entries))
     entries.sort(key=lambda e: (e.order, e.id))
     pool, pool_diags = load_pool(Path(src) / POOL_FILE)
     diags.extend(pool_diags)
