@@ -54,7 +54,7 @@ def _item_lists(e: Entry) -> list[tuple[tuple[str | int, ...], Sequence[Item]]]:
 
 
 def lint_entry(doc: Located, e: Entry) -> list[Diagnostic]:
-    """The linter's findings for one entry (rules W201–W203, W205–W208; W204 and W209 need all)."""
+    """The linter's findings for one entry: W201–W203, W205–W208 (W204, W209–W211 read all entries)."""
     out: list[Diagnostic] = []
 
     def warn(path: tuple[str | int, ...], code: str, message: str) -> None:
