@@ -86,7 +86,7 @@ from studytool.regions import (
     related,
     zone_distances,
 )
-from studytool.textnorm import SEGMENTS, normalize, slug, spinal_segments
+from studytool.textnorm import SEGMENTS, normalize, slug, spinal_segments, stem
 
 POOL_NAMES = ("nerve", "levels", "origin", "insertion", "condition")
 SINGLE_KEYS = ("innervation", "innervation-levels", "origin", "insertion", "referral-reverse")
@@ -396,8 +396,8 @@ def _content_words(text: str) -> set[str]:
 
 
 def _stems(text: str) -> set[str]:
-    """Word stems (first 5 letters) of a text, to see whether an entry mentions a condition."""
-    return {w[:5] for w in value_key(text).split()}
+    """Word stems of a text (`textnorm.stem`), to see whether an entry mentions a condition."""
+    return {stem(w) for w in value_key(text).split()}
 
 
 @lru_cache(maxsize=1 << 14)
@@ -772,7 +772,7 @@ class DistractorIndex:
                 return False
             if min(main.get(z, REMOTE) for z in v.regions) > 2:
                 return False
-            own = {w[:5] for w in v.words}
+            own = {stem(w) for w in v.words}
             return (
                 v.key not in mine_keys
                 and not any(v.words & m for m in mine_words)

@@ -166,24 +166,9 @@ def entry_facts(e: Entry, keys: Collection[str] | None = None) -> list[Fact]:
     s, do = subject(e), does(e)
     if e.area:
         b.add("area", "area", f"Where {do} {s} lie?", e.area)
-    if e.origin:
-        b.add(
-            "origin",
-            "origin",
-            f"Where {do} {s} originate?",
-            e.origin.text,
-            aliases=e.origin.aliases,
-            extra=e.origin.note,
-        )
-    if e.insertion:
-        b.add(
-            "insertion",
-            "insertion",
-            f"Where {do} {s} insert?",
-            e.insertion.text,
-            aliases=e.insertion.aliases,
-            extra=e.insertion.note,
-        )
+    for key, verb, struct in (("origin", "originate", e.origin), ("insertion", "insert", e.insertion)):
+        if struct:
+            b.add(key, key, f"Where {do} {s} {verb}?", struct.text, aliases=struct.aliases, extra=struct.note)
     if e.innervation:
         inn = e.innervation
         b.add(

@@ -11,7 +11,6 @@ from studytool.distractors import POOL_REGIONS
 from studytool.errors import Diagnostic, InputError, UserError, did_you_mean
 from studytool.gcpause import paused_gc
 from studytool.model import Associated, Entry, KnowledgeBase
-from studytool.questions.lint import lint_entry, lint_links, lint_repeats, lint_same_lists, lint_twice
 from studytool.safeio import is_regular
 from studytool.source.cache import CachedDocument, ParseCache
 from studytool.source.schema import (
@@ -79,6 +78,8 @@ def _load_kb(src: str | os.PathLike[str], strict: bool) -> tuple[KnowledgeBase, 
     by_id = {e.id: e for e in entries}
     entries = [_resolve_names(e, by_id) for e in entries]
     if strict:  # the card linter reads the facts the entries become
+        from studytool.questions.lint import lint_entry, lint_links, lint_repeats, lint_same_lists, lint_twice
+
         docs = {data["id"]: doc for doc, data in loaded}
         for e in entries:
             diags.extend(lint_entry(docs[e.id], e))
